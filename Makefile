@@ -1,0 +1,48 @@
+# shopgraph: `make run` serves the API, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint typecheck pytest schema migrations bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install shopgraph with its test tools
+
+run: $(STAMP) ## migrate, seed the demo store when empty, serve on http://127.0.0.1:8000/graphql
+	$(BIN)/shopgraph migrate
+	$(BIN)/shopgraph seed --if-empty
+	$(BIN)/shopgraph serve
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP) ## mypy on our packages
+	$(BIN)/mypy
+
+pytest: $(STAMP) ## the test suite only
+	$(BIN)/pytest
+
+test: lint typecheck pytest ## lint, type check and the whole test suite
+
+schema: $(STAMP) ## rewrite schema.graphql from the code
+	$(BIN)/shopgraph export-schema
+
+migrations: $(STAMP) ## write a migration for model changes
+	$(BIN)/tortoise makemigrations
+
+bench: $(STAMP) ## catalog read benchmark (prints figures)
+	$(BIN)/python -m benchmarks.catalog
+
+clean: ## remove .venv and local data
+	rm -rf $(VENV) var

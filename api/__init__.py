@@ -1,0 +1,1 @@
+"""The edge of shopgraph: ASGI app, settings, auth, GraphQL view and CLI."""

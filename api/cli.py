@@ -1,0 +1,142 @@
+"""The `shopgraph` command: serve, migrate, seed, import-catalog, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from api.settings import ROOT_DIR, Settings, load_settings
+
+DEFAULT_RETAIL_CSV = ROOT_DIR.parent / "shared" / "data" / "online-retail" / "transactions.csv"
+
+
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
+    from api.db import close_db, init_db
+
+    await init_db(settings)
+    try:
+        return await work()
+    finally:
+        await close_db()
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from api.db import apply_migrations
+
+    asyncio.run(apply_migrations(settings))
+    print(f"migrations applied to {_redacted(settings.database_url)}")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from services.demo import seed_demo_store, store_is_empty
+
+    async def work() -> dict[str, int] | None:
+        if args.if_empty and not await store_is_empty():
+            return None
+        return await seed_demo_store(
+            products=args.products * args.scale, seed=args.seed, progress=not args.quiet
+        )
+
+    report = asyncio.run(_with_db(settings, work))
+    if report is None:
+        print("catalog already has products; nothing seeded")
+    else:
+        print("seeded demo store: " + json.dumps(report))
+    return 0
+
+
+def cmd_import_catalog(args: argparse.Namespace, settings: Settings) -> int:
+    from services.catalog.importer import import_catalog
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return 2
+    report = asyncio.run(_with_db(settings, lambda: import_catalog(path=path)))
+    print("imported catalog: " + json.dumps(report))
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from schema import schema_sdl
+
+    sdl = schema_sdl()
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+        print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import configure_logging
+
+    configure_logging(settings)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        reload=args.reload,
+        log_level=settings.log_level.lower(),
+    )
+    return 0
+
+
+def _redacted(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shopgraph", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the API (GraphiQL at /graphql)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reload", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="apply pending database migrations")
+    migrate.set_defaults(func=cmd_migrate)
+
+    seed = sub.add_parser("seed", help="build the deterministic demo toy store")
+    seed.add_argument("--products", type=int, default=600, help="products at scale 1")
+    seed.add_argument("--scale", type=int, default=1, help="multiply the store size")
+    seed.add_argument("--seed", type=int, default=7, help="random seed (same seed, same store)")
+    seed.add_argument("--if-empty", action="store_true", help="only when there are no products")
+    seed.add_argument("--quiet", action="store_true")
+    seed.set_defaults(func=cmd_seed)
+
+    importer = sub.add_parser("import-catalog", help="load the online-retail product list")
+    importer.add_argument("--file", default=str(DEFAULT_RETAIL_CSV))
+    importer.set_defaults(func=cmd_import_catalog)
+
+    export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
+    export.add_argument("--output", default=str(ROOT_DIR / "schema.graphql"))
+    export.set_defaults(func=cmd_export_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args, load_settings())
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""Database configuration and lifecycle for tortoise-orm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+
+from api.settings import Settings
+
+APP_LABEL = "shopgraph"
+MODEL_MODULES = ["models.catalog"]
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    """Tortoise config for the configured database; migrations live in `migrations/`."""
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url.removeprefix("postgresql://")
+    return {
+        "connections": {"default": url},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init_db(settings: Settings) -> None:
+    """Open the connection pool (schema comes from migrations, never from generate_schemas)."""
+    await Tortoise.init(config=tortoise_config(settings))
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def apply_migrations(settings: Settings) -> None:
+    """Apply every pending migration in `migrations/`."""
+    from tortoise.migrations.api import migrate
+
+    await migrate(config=tortoise_config(settings))
+    await Tortoise.close_connections()
+
+
+async def pending_migrations() -> list[str]:
+    """Names of migration files not yet recorded as applied."""
+    import pkgutil
+
+    import migrations as migrations_package
+
+    known = sorted(
+        module.name
+        for module in pkgutil.iter_modules(migrations_package.__path__)
+        if module.name[:4].isdigit()
+    )
+    from tortoise import connections
+
+    conn = connections.get("default")
+    try:
+        rows = await conn.execute_query_dict(
+            "SELECT name FROM tortoise_migrations WHERE app = 'shopgraph'"
+        )
+    except Exception:
+        return known
+    applied = {row["name"] for row in rows}
+    return [name for name in known if name not in applied]
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise makemigrations` reads TORTOISE_ORM from here; computed lazily so that
+    # importing this module never touches the filesystem.
+    if name == "TORTOISE_ORM":
+        from api.settings import load_settings
+
+        return tortoise_config(load_settings())
+    raise AttributeError(name)

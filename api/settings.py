@@ -1,0 +1,55 @@
+"""Settings read from the environment, with safe defaults for the embedded mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.config import Config
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+config = Config(ROOT_DIR / ".env" if (ROOT_DIR / ".env").exists() else None)
+
+DEFAULT_SQLITE_PATH = ROOT_DIR / "var" / "shopgraph.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str
+    debug: bool
+    host: str
+    port: int
+    max_page_size: int
+    max_query_depth: int
+    max_query_tokens: int
+    cache_ttl: int
+    log_level: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres", "asyncpg"))
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment (and an optional `.env` file)."""
+    database_url = config("DATABASE_URL", default="")
+    if not database_url:
+        DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite://{DEFAULT_SQLITE_PATH}"
+    return Settings(
+        database_url=database_url,
+        redis_url=config("REDIS_URL", default=""),
+        debug=config("SHOPGRAPH_DEBUG", cast=bool, default=False),
+        host=config("SHOPGRAPH_HOST", default="127.0.0.1"),
+        port=config("SHOPGRAPH_PORT", cast=int, default=8000),
+        max_page_size=100,
+        max_query_depth=config("SHOPGRAPH_MAX_QUERY_DEPTH", cast=int, default=12),
+        max_query_tokens=config("SHOPGRAPH_MAX_QUERY_TOKENS", cast=int, default=2000),
+        cache_ttl=config("SHOPGRAPH_CACHE_TTL", cast=int, default=60),
+        log_level=config("SHOPGRAPH_LOG_LEVEL", default="INFO"),
+    )

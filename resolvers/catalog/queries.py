@@ -1,0 +1,121 @@
+"""Catalog read operations as the GraphQL layer needs them: paged, validated, loader-primed."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from models.catalog import Brand, Category, Product, ProductStatus, Tag
+from resolvers.context import Info
+from resolvers.pagination import Page, page_from_slice, window
+from services.catalog import compare as compare_service
+from services.catalog import suggestions as suggestion_service
+from services.catalog.listing import ProductFilter, ProductSort, list_products
+
+MAX_SEARCH_LENGTH = 200
+
+
+async def products_page(
+    info: Info,
+    *,
+    first: int | None,
+    after: str | None,
+    text: str | None,
+    filters: ProductFilter,
+    sort: ProductSort | None,
+) -> Page[Product]:
+    win = window(first, after)
+    if text and len(text) > MAX_SEARCH_LENGTH:
+        raise GraphQLError(
+            f"`search` is {len(text)} characters long; at most {MAX_SEARCH_LENGTH} are allowed.",
+            extensions={"code": "BAD_USER_INPUT", "argument": "search"},
+        )
+    if sort == ProductSort.RELEVANCE and not (text or "").strip():
+        sort = None
+    result = await list_products(
+        filters=filters, sort=sort, text=text, offset=win.offset, limit=win.limit
+    )
+    info.context.loaders.catalog.prime_products(result.products)
+    return Page(items=result.products, offset=win.offset, total=result.total, has_next=result.has_next)
+
+
+async def product(info: Info, *, product_id: int | None, slug: str | None) -> Product | None:
+    if (product_id is None) == (slug is None):
+        raise GraphQLError(
+            "Pass exactly one of `id` or `slug`.", extensions={"code": "BAD_USER_INPUT"}
+        )
+    if product_id is not None:
+        found = await info.context.loaders.catalog.product_by_id.load(product_id)
+    else:
+        found = await Product.get_or_none(slug=slug)
+    if found is None or found.status != ProductStatus.ACTIVE:
+        return None
+    return found
+
+
+async def category(info: Info, *, category_id: int | None, slug: str | None) -> Category | None:
+    if (category_id is None) == (slug is None):
+        raise GraphQLError(
+            "Pass exactly one of `id` or `slug`.", extensions={"code": "BAD_USER_INPUT"}
+        )
+    if category_id is not None:
+        return await info.context.loaders.catalog.category_by_id.load(category_id)
+    return await Category.get_or_none(slug=slug)
+
+
+async def _paged(query: QuerySet[Model], first: int | None, after: str | None) -> Page[Model]:
+    win = window(first, after)
+    total = await query.count()
+    rows = await query.offset(win.offset).limit(win.limit + 1)
+    return page_from_slice(rows, win, total)
+
+
+async def root_categories(first: int | None, after: str | None) -> Page[Model]:
+    return await _paged(Category.filter(parent_id__isnull=True), first, after)  # type: ignore[arg-type]
+
+
+async def tags(first: int | None, after: str | None) -> Page[Model]:
+    return await _paged(Tag.all(), first, after)  # type: ignore[arg-type]
+
+
+async def brands(first: int | None, after: str | None) -> Page[Model]:
+    return await _paged(Brand.all(), first, after)  # type: ignore[arg-type]
+
+
+async def category_products(
+    info: Info, *, category_id: int, first: int | None, after: str | None, sort: ProductSort | None
+) -> Page[Product]:
+    return await products_page(
+        info,
+        first=first,
+        after=after,
+        text=None,
+        filters=ProductFilter(category_ids=[category_id]),
+        sort=sort,
+    )
+
+
+async def search_suggestions(*, prefix: str, first: int) -> list[suggestion_service.Suggestion]:
+    if first < 1 or first > 20:
+        raise GraphQLError(
+            "`first` must be between 1 and 20.",
+            extensions={"code": "BAD_USER_INPUT", "argument": "first"},
+        )
+    if len(prefix) > MAX_SEARCH_LENGTH:
+        raise GraphQLError(
+            f"`prefix` may be at most {MAX_SEARCH_LENGTH} characters long.",
+            extensions={"code": "BAD_USER_INPUT", "argument": "prefix"},
+        )
+    return await suggestion_service.suggest(prefix=prefix, first=first)
+
+
+async def compare_products(info: Info, *, product_ids: list[int]) -> compare_service.Comparison:
+    try:
+        result = await compare_service.compare(product_ids=product_ids)
+    except compare_service.ComparisonError as error:
+        raise GraphQLError(
+            str(error), extensions={"code": "BAD_USER_INPUT", "argument": "ids"}
+        ) from None
+    info.context.loaders.catalog.prime_products(result.products)
+    return result

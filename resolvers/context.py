@@ -1,0 +1,31 @@
+"""The per-request context every resolver receives."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import strawberry
+from starlette.requests import HTTPConnection
+
+from resolvers.catalog.loaders import CatalogLoaders
+
+
+@dataclass
+class Loaders:
+    """Per-request DataLoaders, one group per domain."""
+
+    catalog: CatalogLoaders = field(default_factory=CatalogLoaders)
+
+
+@dataclass
+class Context:
+    request: HTTPConnection | None
+    response: Any = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    loaders: Loaders = field(default_factory=Loaders)
+    max_page_size: int = 100
+
+
+Info: TypeAlias = strawberry.Info[Context, None]

@@ -1,0 +1,34 @@
+"""The GraphQL contract: types, inputs, enums, payloads and the root operations."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from schema.errors import MaskUnexpectedErrors
+from schema.root import Query
+
+
+# relay.node() fields are bound to one schema when it is built, so a process builds each
+# variant once and shares it.
+@cache
+def build_schema(
+    *, max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30
+) -> strawberry.Schema:
+    """The schema with the limits that bound what one operation may cost."""
+    return strawberry.Schema(
+        query=Query,
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            MaskUnexpectedErrors,
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    """The schema in SDL, as checked in at `schema.graphql`."""
+    return str(build_schema()) + "\n"

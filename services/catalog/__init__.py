@@ -1,0 +1,1 @@
+"""Catalog domain operations: listing, search, suggestions, comparison and writes."""

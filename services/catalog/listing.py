@@ -1,0 +1,148 @@
+"""Product listing: filters, sorts and search combined into one page of products."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from models.catalog import (
+    Brand,
+    Category,
+    Certification,
+    CertificationScheme,
+    Product,
+    ProductStatus,
+    Tag,
+    Variant,
+)
+from services.catalog import search
+
+
+class ProductSort(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    BEST_SELLING = "best_selling"
+    RATING = "rating"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    category_ids: list[int] = field(default_factory=list)
+    category_slugs: list[str] = field(default_factory=list)
+    tag_slugs: list[str] = field(default_factory=list)
+    brand_slugs: list[str] = field(default_factory=list)
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    age_months: int | None = None
+    in_stock: bool | None = None
+    certifications: list[CertificationScheme] = field(default_factory=list)
+    statuses: list[ProductStatus] = field(default_factory=lambda: [ProductStatus.ACTIVE])
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    products: list[Product]
+    total: int
+    has_next: bool
+
+
+_ORDERINGS: dict[ProductSort, list[str]] = {
+    ProductSort.NEWEST: ["-created_at", "-id"],
+    ProductSort.PRICE_ASC: ["price_min", "id"],
+    ProductSort.PRICE_DESC: ["-price_max", "id"],
+    ProductSort.BEST_SELLING: ["-sales_count", "id"],
+    ProductSort.RATING: ["-rating_average", "-rating_count", "id"],
+    ProductSort.NAME: ["name", "id"],
+}
+
+
+async def list_products(
+    *,
+    filters: ProductFilter,
+    sort: ProductSort | None = None,
+    text: str | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> ProductPage:
+    """One page of products; with `text`, only matches, ranked by relevance unless sorted."""
+    query = await _filtered(filters)
+    text = (text or "").strip()
+    if text:
+        hits = await search.search_products(text)
+        rank = {hit.product_id: hit.rank for hit in hits}
+        query = query.filter(id__in=list(rank))
+        if sort in (None, ProductSort.RELEVANCE):
+            # The ranking is computed by the search engine, so the page is cut in Python
+            # from the (bounded) list of matching ids.
+            matching = set(await query.values_list("id", flat=True))
+            ordered = [hit.product_id for hit in hits if hit.product_id in matching]
+            page_ids = ordered[offset : offset + limit + 1]
+            by_id = {p.id: p for p in await Product.filter(id__in=page_ids)}
+            products = [by_id[pid] for pid in page_ids if pid in by_id]
+            return ProductPage(
+                products=products[:limit], total=len(ordered), has_next=len(products) > limit
+            )
+    ordering = _ORDERINGS[sort or ProductSort.NEWEST] if sort != ProductSort.RELEVANCE else None
+    total = await query.count()
+    rows = await query.order_by(*(ordering or ["-created_at", "-id"])).offset(offset).limit(
+        limit + 1
+    )
+    return ProductPage(products=list(rows[:limit]), total=total, has_next=len(rows) > limit)
+
+
+async def _filtered(filters: ProductFilter) -> QuerySet[Product]:
+    query = Product.filter(status__in=list(filters.statuses))
+    category_ids = await _category_ids_with_descendants(filters)
+    if category_ids is not None:
+        query = query.filter(category_id__in=category_ids)
+    if filters.brand_slugs:
+        query = query.filter(
+            brand_id__in=Subquery(Brand.filter(slug__in=filters.brand_slugs).values("id"))
+        )
+    if filters.tag_slugs:
+        # Every requested tag must be present, so each one narrows the set.
+        for slug in filters.tag_slugs:
+            query = query.filter(
+                id__in=Subquery(
+                    Tag.filter(slug=slug).values("products__id")  # type: ignore[arg-type]
+                )
+            )
+    if filters.price_min is not None:
+        query = query.filter(price_max__gte=filters.price_min)
+    if filters.price_max is not None:
+        query = query.filter(price_min__lte=filters.price_max)
+    if filters.age_months is not None:
+        age = filters.age_months
+        query = query.filter(
+            Q(min_age_months__isnull=True) | Q(min_age_months__lte=age),
+            Q(max_age_months__isnull=True) | Q(max_age_months__gte=age),
+        )
+    if filters.in_stock is not None:
+        stocked = Subquery(Variant.filter(stock__gt=0).values("product_id"))
+        query = query.filter(id__in=stocked) if filters.in_stock else query.exclude(id__in=stocked)
+    for scheme in filters.certifications:
+        query = query.filter(
+            id__in=Subquery(Certification.filter(scheme=scheme).values("product_id"))
+        )
+    return query
+
+
+async def _category_ids_with_descendants(filters: ProductFilter) -> list[int] | None:
+    if not filters.category_ids and not filters.category_slugs:
+        return None
+    roots = await Category.filter(
+        Q(id__in=filters.category_ids) | Q(slug__in=filters.category_slugs)
+    ).values_list("path", flat=True)
+    if not roots:
+        return []
+    condition = Q()
+    for path in roots:
+        condition |= Q(path__startswith=path)
+    return list(await Category.filter(condition).values_list("id", flat=True))

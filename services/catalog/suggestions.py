@@ -1,0 +1,107 @@
+"""Search-box completions from product names, categories, tags and brands."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tortoise.functions import Count
+
+from models.catalog import Brand, Category, Product, ProductStatus, Tag
+
+
+class SuggestionKind(StrEnum):
+    PRODUCT = "product"
+    CATEGORY = "category"
+    BRAND = "brand"
+    TAG = "tag"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    kind: SuggestionKind
+    slug: str
+    object_id: int
+    score: float
+
+
+# Categories and brands narrow a search more usefully than one product name does.
+_KIND_WEIGHT = {
+    SuggestionKind.CATEGORY: 1.3,
+    SuggestionKind.BRAND: 1.2,
+    SuggestionKind.TAG: 1.0,
+    SuggestionKind.PRODUCT: 0.9,
+}
+_PER_SOURCE = 25
+
+
+def _match_score(text: str, prefix: str) -> float:
+    lowered = text.lower()
+    if lowered.startswith(prefix):
+        return 2.0
+    if any(word.startswith(prefix) for word in lowered.split()):
+        return 1.0
+    return 0.0
+
+
+async def suggest(*, prefix: str, first: int = 10) -> list[Suggestion]:
+    """Completions for `prefix`, best first: whole-name prefix, then word prefix, then weight."""
+    prefix = " ".join(prefix.lower().split())
+    if len(prefix) < 1:
+        return []
+    found: list[Suggestion] = []
+
+    products = (
+        await Product.filter(status=ProductStatus.ACTIVE, name__icontains=prefix)
+        .order_by("-sales_count", "id")
+        .limit(_PER_SOURCE * 4)
+        .values("id", "slug", "name", "sales_count")
+    )
+    for row in products:
+        found.append(_scored(row, SuggestionKind.PRODUCT, prefix, row["sales_count"]))
+
+    for model, kind in ((Category, SuggestionKind.CATEGORY), (Brand, SuggestionKind.BRAND)):
+        rows = (
+            await model.filter(name__icontains=prefix)
+            .annotate(weight=Count("products"))
+            .limit(_PER_SOURCE * 2)
+            .values("id", "slug", "name", "weight")
+        )
+        for row in rows:
+            found.append(_scored(row, kind, prefix, row["weight"]))
+
+    tags = (
+        await Tag.filter(name__icontains=prefix)
+        .annotate(weight=Count("products"))
+        .limit(_PER_SOURCE * 2)
+        .values("id", "slug", "name", "weight")
+    )
+    for row in tags:
+        found.append(_scored(row, SuggestionKind.TAG, prefix, row["weight"]))
+
+    found = [item for item in found if item.score > 0]
+    found.sort(key=lambda item: (-item.score, len(item.text), item.text))
+    unique: list[Suggestion] = []
+    seen: set[str] = set()
+    for item in found:
+        key = item.text.lower()
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique[:first]
+
+
+def _scored(row: dict[str, object], kind: SuggestionKind, prefix: str, weight: object) -> Suggestion:
+    text = str(row["name"])
+    match = _match_score(text, prefix)
+    popularity = math.log1p(float(weight or 0))  # type: ignore[arg-type]
+    score = match * 10 + popularity * _KIND_WEIGHT[kind] if match else 0.0
+    return Suggestion(
+        text=text,
+        kind=kind,
+        slug=str(row["slug"]),
+        object_id=int(row["id"]),  # type: ignore[call-overload]
+        score=round(score, 4),
+    )

@@ -1,0 +1,131 @@
+"""Shared fixtures: a real database (SQLite, or PostgreSQL with DATABASE_URL) and an HTTP client."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from api.db import apply_migrations, close_db, init_db
+from api.settings import Settings, load_settings
+
+DEMO_PRODUCTS = 120
+
+
+def using_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+
+
+async def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    base = load_settings()
+    if using_postgres():
+        return base
+    path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+    return replace(base, database_url=f"sqlite://{path}")
+
+
+@pytest.fixture(scope="session")
+async def database(settings: Settings) -> AsyncIterator[Settings]:
+    """A freshly migrated database shared by the session."""
+    if settings.is_postgres:
+        await _reset_postgres(settings.database_url)
+    await apply_migrations(settings)
+    await init_db(settings)
+    yield settings
+    await close_db()
+
+
+@pytest.fixture(scope="session")
+async def demo_store(database: Settings) -> dict[str, int]:
+    """The deterministic demo store, seeded once per session."""
+    from services.demo import seed_demo_store
+
+    return await seed_demo_store(products=DEMO_PRODUCTS, seed=7)
+
+
+@pytest.fixture(scope="session")
+async def app(database: Settings) -> AsyncIterator[Any]:
+    application = create_app(database, manage_database=False)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@dataclass
+class GraphQLClient:
+    http: httpx.AsyncClient
+    headers: dict[str, str] = field(default_factory=dict)
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, **headers: str
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={**self.headers, **headers},
+        )
+        assert response.status_code in (200, 400), response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)
+
+
+class _QueryCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
+            self.statements.append(message)
+
+
+@contextmanager
+def _count_queries() -> Iterator[_QueryCounter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = _QueryCounter()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)
+
+
+@pytest.fixture
+def count_queries() -> Any:
+    """Context manager that records every SQL statement tortoise sends."""
+    return _count_queries
