@@ -49,9 +49,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             if manage_database:
                 await close_db()
 
-    schema = build_schema(
-        max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens
-    )
+    schema = build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens)
     graphql_app = ShopGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
     routes = [
         Route("/", _home),

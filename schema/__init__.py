@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
@@ -11,9 +9,6 @@ from schema.errors import MaskUnexpectedErrors
 from schema.root import Query
 
 
-# relay.node() fields are bound to one schema when it is built, so a process builds each
-# variant once and shares it.
-@cache
 def build_schema(
     *, max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30
 ) -> strawberry.Schema:

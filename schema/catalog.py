@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -15,7 +15,6 @@ from models import catalog as m
 from resolvers.catalog import queries
 from resolvers.context import Info
 from resolvers.pagination import Page
-from services.catalog import compare as compare_service
 from services.catalog import suggestions as suggestion_service
 from services.catalog.listing import ProductFilter as ProductFilterSpec
 from services.catalog.listing import ProductSort as ProductSortSpec
@@ -187,7 +186,9 @@ class CertificationType(LoadedNode):
     @classmethod
     def from_model(cls, row: m.Certification) -> Self:
         return cls(
-            id=row.id, scheme=m.CertificationScheme(row.scheme), certificate_number=row.certificate_number
+            id=row.id,
+            scheme=m.CertificationScheme(row.scheme),
+            certificate_number=row.certificate_number,
         )
 
 
@@ -390,37 +391,60 @@ class ProductType(LoadedNode):
         return any(row.stock > 0 for row in rows)
 
 
-def _connection(node_type: type[Any], name: str) -> Any:
-    @strawberry.type(name=name, description=f"A page of {node_type.__name__} nodes.")
-    class _Connection(relay.Connection[node_type]):  # type: ignore[valid-type]
-        total_count: int | None = strawberry.field(
-            description="How many items the whole list holds."
-        )
-
-        @classmethod
-        def from_page(cls, page: Page[Any]) -> Any:
-            edges = [
-                relay.Edge(node=node_type.from_model(row), cursor=page.cursor(index))
-                for index, row in enumerate(page.items)
-            ]
-            return cls(
-                edges=edges,
-                page_info=relay.PageInfo(
-                    has_next_page=page.has_next,
-                    has_previous_page=page.offset > 0,
-                    start_cursor=edges[0].cursor if edges else None,
-                    end_cursor=edges[-1].cursor if edges else None,
-                ),
-                total_count=page.total,
-            )
-
-    return _Connection
+def _connection_fields(page: Page[Any], convert: Callable[[Any], Any]) -> dict[str, Any]:
+    edges = [
+        relay.Edge(node=convert(row), cursor=page.cursor(index))
+        for index, row in enumerate(page.items)
+    ]
+    return {
+        "edges": edges,
+        "page_info": relay.PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        "total_count": page.total,
+    }
 
 
-ProductConnection = _connection(ProductType, "ProductConnection")
-CategoryConnection = _connection(CategoryType, "CategoryConnection")
-TagConnection = _connection(TagType, "TagConnection")
-BrandConnection = _connection(BrandType, "BrandConnection")
+TOTAL_COUNT = "How many items the whole list holds."
+
+
+@strawberry.type(description="A page of products.")
+class ProductConnection(relay.Connection[ProductType]):
+    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
+
+    @classmethod
+    def from_page(cls, page: Page[Any]) -> ProductConnection:
+        return cls(**_connection_fields(page, ProductType.from_model))
+
+
+@strawberry.type(description="A page of categories.")
+class CategoryConnection(relay.Connection[CategoryType]):
+    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
+
+    @classmethod
+    def from_page(cls, page: Page[Any]) -> CategoryConnection:
+        return cls(**_connection_fields(page, CategoryType.from_model))
+
+
+@strawberry.type(description="A page of tags.")
+class TagConnection(relay.Connection[TagType]):
+    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
+
+    @classmethod
+    def from_page(cls, page: Page[Any]) -> TagConnection:
+        return cls(**_connection_fields(page, TagType.from_model))
+
+
+@strawberry.type(description="A page of brands.")
+class BrandConnection(relay.Connection[BrandType]):
+    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
+
+    @classmethod
+    def from_page(cls, page: Page[Any]) -> BrandConnection:
+        return cls(**_connection_fields(page, BrandType.from_model))
 
 
 @strawberry.input(description="A price bound; either end may be left open.")
@@ -499,7 +523,7 @@ class ProductComparison:
 
 
 def _sort(sort: ProductSort | None) -> ProductSortSpec | None:
-    return ProductSortSpec(sort.value) if sort is not None else None
+    return ProductSortSpec(str(sort.value)) if sort is not None else None
 
 
 def _product_ids(ids: Sequence[relay.GlobalID]) -> list[int]:
@@ -517,7 +541,7 @@ class CatalogQuery:
         search: str | None = None,
         filter: ProductFilter | None = None,
         sort: ProductSort | None = None,
-    ) -> ProductConnection:  # type: ignore[valid-type]
+    ) -> ProductConnection:
         """At most 100 per page; `search` tolerates typos ("lego tecnic" finds Technic)."""
         page = await queries.products_page(
             info,
@@ -527,7 +551,7 @@ class CatalogQuery:
             filters=filter.to_spec() if filter else ProductFilterSpec(),
             sort=_sort(sort),
         )
-        return ProductConnection.from_page(page)  # type: ignore[no-any-return]
+        return ProductConnection.from_page(page)
 
     @strawberry.field(description="One active product by ID or slug; null when not found.")
     async def product(
@@ -542,8 +566,8 @@ class CatalogQuery:
     @strawberry.field(description="Root categories; walk down with `children`.")
     async def categories(
         self, first: int | None = 100, after: str | None = None
-    ) -> CategoryConnection:  # type: ignore[valid-type]
-        return CategoryConnection.from_page(await queries.root_categories(first, after))  # type: ignore[no-any-return]
+    ) -> CategoryConnection:
+        return CategoryConnection.from_page(await queries.root_categories(first, after))
 
     @strawberry.field(description="One category by ID or slug; null when not found.")
     async def category(
@@ -556,16 +580,12 @@ class CatalogQuery:
         return CategoryType.from_model(row) if row is not None else None
 
     @strawberry.field(description="All tags, alphabetical.")
-    async def tags(
-        self, first: int | None = 100, after: str | None = None
-    ) -> TagConnection:  # type: ignore[valid-type]
-        return TagConnection.from_page(await queries.tags(first, after))  # type: ignore[no-any-return]
+    async def tags(self, first: int | None = 100, after: str | None = None) -> TagConnection:
+        return TagConnection.from_page(await queries.tags(first, after))
 
     @strawberry.field(description="All brands, alphabetical.")
-    async def brands(
-        self, first: int | None = 100, after: str | None = None
-    ) -> BrandConnection:  # type: ignore[valid-type]
-        return BrandConnection.from_page(await queries.brands(first, after))  # type: ignore[no-any-return]
+    async def brands(self, first: int | None = 100, after: str | None = None) -> BrandConnection:
+        return BrandConnection.from_page(await queries.brands(first, after))
 
     @strawberry.field(
         description="Completions for what is typed so far, from product names, categories, "
@@ -580,9 +600,7 @@ class CatalogQuery:
     @strawberry.field(
         description="2 to 4 products side by side with their attributes aligned row by row."
     )
-    async def compare_products(
-        self, info: Info, ids: list[relay.GlobalID]
-    ) -> ProductComparison:
+    async def compare_products(self, info: Info, ids: list[relay.GlobalID]) -> ProductComparison:
         result = await queries.compare_products(info, product_ids=_product_ids(ids))
         return ProductComparison(
             products=[ProductType.from_model(p) for p in result.products],

@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 
+from resolvers.context import Info
 from schema.catalog import CatalogQuery
+
+MAX_NODES = 100
+
+
+async def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
+    try:
+        node_type = gid.resolve_type(info)
+    except Exception:
+        raise GraphQLError(
+            f"{gid} is not an ID of this API.", extensions={"code": "BAD_USER_INPUT"}
+        ) from None
+    # resolve_nodes hides what the caller may not see, so null means "not for you" too.
+    result: Any = node_type.resolve_nodes(info=info, node_ids=[gid.node_id], required=False)
+    if inspect.isawaitable(result):
+        result = await result
+    return next(iter(result), None)
 
 
 @strawberry.type(description="Everything a client can read.")
 class Query(CatalogQuery):
-    node: relay.Node = relay.node(
+    @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
     )
-    nodes: list[relay.Node | None] = relay.node(
-        description="Objects by global ID, in the order asked; null for each one not found."
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        return await _resolve(info, id)
+
+    @strawberry.field(
+        description="Objects by global ID, in the order asked; null for each one not found. "
+        f"At most {MAX_NODES} IDs."
     )
+    async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+        if len(ids) > MAX_NODES:
+            raise GraphQLError(
+                f"Ask for at most {MAX_NODES} IDs at once; got {len(ids)}.",
+                extensions={"code": "BAD_USER_INPUT", "argument": "ids"},
+            )
+        return list(await asyncio.gather(*(_resolve(info, gid) for gid in ids)))

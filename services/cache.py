@@ -56,7 +56,7 @@ async def cached(key: str, ttl: int, compute: Callable[[], Awaitable[T]]) -> T:
     """The cached value for `key`, computing and storing it on a miss."""
     value = await get(key)
     if value is not _MISSING:
-        return value  # type: ignore[no-any-return]
+        return value
     fresh = await compute()
     await set(key, fresh, ttl=ttl)
     return fresh

@@ -56,8 +56,10 @@ class TagsByProductIdLoader(DataLoader[int, list[Tag]]):
         super().__init__(load_fn=self._load)
 
     async def _load(self, keys: Sequence[int]) -> list[list[Tag]]:
-        rows = await Tag.filter(products__id__in=list(set(keys))).annotate().values(
-            "id", "slug", "name", "products__id"
+        rows = (
+            await Tag.filter(products__id__in=list(set(keys)))
+            .annotate()
+            .values("id", "slug", "name", "products__id")
         )
         grouped: dict[int, list[Tag]] = defaultdict(list)
         for row in rows:

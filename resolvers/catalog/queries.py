@@ -37,7 +37,9 @@ async def products_page(
         filters=filters, sort=sort, text=text, offset=win.offset, limit=win.limit
     )
     info.context.loaders.catalog.prime_products(result.products)
-    return Page(items=result.products, offset=win.offset, total=result.total, has_next=result.has_next)
+    return Page(
+        items=result.products, offset=win.offset, total=result.total, has_next=result.has_next
+    )
 
 
 async def product(info: Info, *, product_id: int | None, slug: str | None) -> Product | None:

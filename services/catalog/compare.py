@@ -105,9 +105,7 @@ async def compare(*, product_ids: list[int]) -> Comparison:
             [categories.get(p.category_id) if p.category_id else None for p in products],
         ),
         ComparisonRow("age", "Recommended age", [_age(p) for p in products]),
-        ComparisonRow(
-            "materials", "Materials", [", ".join(p.materials) or None for p in products]
-        ),
+        ComparisonRow("materials", "Materials", [", ".join(p.materials) or None for p in products]),
         ComparisonRow("batteries", "Batteries", [battery(p) for p in products]),
         ComparisonRow(
             "certifications",

@@ -91,8 +91,8 @@ async def list_products(
             )
     ordering = _ORDERINGS[sort or ProductSort.NEWEST] if sort != ProductSort.RELEVANCE else None
     total = await query.count()
-    rows = await query.order_by(*(ordering or ["-created_at", "-id"])).offset(offset).limit(
-        limit + 1
+    rows = (
+        await query.order_by(*(ordering or ["-created_at", "-id"])).offset(offset).limit(limit + 1)
     )
     return ProductPage(products=list(rows[:limit]), total=total, has_next=len(rows) > limit)
 
@@ -109,11 +109,7 @@ async def _filtered(filters: ProductFilter) -> QuerySet[Product]:
     if filters.tag_slugs:
         # Every requested tag must be present, so each one narrows the set.
         for slug in filters.tag_slugs:
-            query = query.filter(
-                id__in=Subquery(
-                    Tag.filter(slug=slug).values("products__id")  # type: ignore[arg-type]
-                )
-            )
+            query = query.filter(id__in=Subquery(Tag.filter(slug=slug).values("products__id")))
     if filters.price_min is not None:
         query = query.filter(price_max__gte=filters.price_min)
     if filters.price_max is not None:
@@ -137,12 +133,13 @@ async def _filtered(filters: ProductFilter) -> QuerySet[Product]:
 async def _category_ids_with_descendants(filters: ProductFilter) -> list[int] | None:
     if not filters.category_ids and not filters.category_slugs:
         return None
-    roots = await Category.filter(
+    rows = await Category.filter(
         Q(id__in=filters.category_ids) | Q(slug__in=filters.category_slugs)
-    ).values_list("path", flat=True)
+    ).values("path")
+    roots = [str(row["path"]) for row in rows]
     if not roots:
         return []
     condition = Q()
     for path in roots:
         condition |= Q(path__startswith=path)
-    return list(await Category.filter(condition).values_list("id", flat=True))
+    return [int(row["id"]) for row in await Category.filter(condition).values("id")]

@@ -93,7 +93,9 @@ async def suggest(*, prefix: str, first: int = 10) -> list[Suggestion]:
     return unique[:first]
 
 
-def _scored(row: dict[str, object], kind: SuggestionKind, prefix: str, weight: object) -> Suggestion:
+def _scored(
+    row: dict[str, object], kind: SuggestionKind, prefix: str, weight: object
+) -> Suggestion:
     text = str(row["name"])
     match = _match_score(text, prefix)
     popularity = math.log1p(float(weight or 0))  # type: ignore[arg-type]

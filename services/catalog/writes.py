@@ -26,9 +26,7 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
     ids = [row["id"] for row in products]
 
     brands = dict(await Brand.all().values_list("id", "name"))
-    categories = {
-        row["id"]: row for row in await Category.all().values("id", "name", "path")
-    }
+    categories = {row["id"]: row for row in await Category.all().values("id", "name", "path")}
     tags_by_product: dict[int, list[str]] = defaultdict(list)
     tag_names = dict(await Tag.all().values_list("id", "name"))
     through = Product._meta.fields_map["tags"].through  # type: ignore[attr-defined]
@@ -58,24 +56,34 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
                 currency,
             )
 
-    async with in_transaction():
-        for row in products:
-            category = categories.get(row["category_id"])
-            path_names = []
-            if category is not None:
-                for ancestor_id in _path_ids(category["path"]):
-                    ancestor = categories.get(ancestor_id)
-                    if ancestor is not None:
-                        path_names.append(ancestor["name"])
-            document = search.build_document(
-                brand=brands.get(row["brand_id"]) if row["brand_id"] else None,
-                category_path=path_names,
-                tags=tags_by_product.get(row["id"], []),
-            )
-            low, high, currency = prices.get(row["id"], (None, None, "EUR"))  # type: ignore[assignment]
-            await Product.filter(id=row["id"]).update(
-                search_document=document, price_min=low, price_max=high, currency=currency
-            )
+    updates = []
+    for row in products:
+        category = categories.get(row["category_id"])
+        path_names = []
+        if category is not None:
+            for ancestor_id in _path_ids(category["path"]):
+                ancestor = categories.get(ancestor_id)
+                if ancestor is not None:
+                    path_names.append(ancestor["name"])
+        document = search.build_document(
+            brand=brands.get(row["brand_id"]) if row["brand_id"] else None,
+            category_path=path_names,
+            tags=tags_by_product.get(row["id"], []),
+        )
+        price = prices.get(row["id"])
+        low, high, currency = price if price is not None else (None, None, "EUR")
+        updates.append([document, low, high, currency, row["id"]])
+
+    # One prepared UPDATE executed over many rows: one round trip per batch instead of per
+    # product, which is what makes seeding 10,000 products take seconds.
+    async with in_transaction() as tx:
+        slots = [_placeholder(tx, position) for position in range(1, 6)]
+        sql = (
+            f"UPDATE product SET search_document = {slots[0]}, price_min = {slots[1]}, "
+            f"price_max = {slots[2]}, currency = {slots[3]} WHERE id = {slots[4]}"
+        )
+        for start in range(0, len(updates), 2000):
+            await tx.execute_many(sql, updates[start : start + 2000])
     search.invalidate_vocabulary()
     return len(products)
 

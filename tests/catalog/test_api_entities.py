@@ -25,7 +25,9 @@ query Tree($slug: String!) {
 }
 """
 NODE = """
-query Node($id: ID!) { node(id: $id) { id __typename ... on Product { name } ... on Category { name } } }
+query Node($id: ID!) {
+  node(id: $id) { id __typename ... on Product { name } ... on Category { name } }
+}
 """
 NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }"
 COMPARE = """
@@ -73,8 +75,9 @@ async def test_category_tree_reads_ancestors_children_and_products(gql: Any) -> 
     parent = await Category.get(id=deep.parent_id)
     siblings = await gql(CATEGORY_TREE, {"slug": parent.slug})
     assert deep.name in [c["name"] for c in siblings["data"]["category"]["children"]]
-    assert siblings["data"]["category"]["products"]["totalCount"] >= (
-        category["products"]["totalCount"]
+    assert (
+        siblings["data"]["category"]["products"]["totalCount"]
+        >= (category["products"]["totalCount"])
     )
 
 
@@ -83,8 +86,13 @@ async def test_node_resolves_every_entity_type(gql: Any) -> None:
         id brand { id } category { id } tags { id } variants { id } images { id }
         certifications { id } } } } }"""
     node = (await gql(query))["data"]["products"]["edges"][0]["node"]
-    ids = [node["id"], node["brand"]["id"], node["category"]["id"], node["variants"][0]["id"],
-           node["images"][0]["id"]]
+    ids = [
+        node["id"],
+        node["brand"]["id"],
+        node["category"]["id"],
+        node["variants"][0]["id"],
+        node["images"][0]["id"],
+    ]
     ids += [t["id"] for t in node["tags"][:1]] + [c["id"] for c in node["certifications"][:1]]
     body = await gql(NODES, {"ids": ids})
     assert "errors" not in body, body
@@ -97,8 +105,10 @@ async def test_node_with_unknown_id_is_null(gql: Any) -> None:
 
 
 async def test_tags_and_brands_are_connections(gql: Any) -> None:
-    body = await gql("{ tags(first: 3) { totalCount edges { node { slug } } } "
-                     "brands(first: 2) { totalCount pageInfo { hasNextPage } } }")
+    body = await gql(
+        "{ tags(first: 3) { totalCount edges { node { slug } } } "
+        "brands(first: 2) { totalCount pageInfo { hasNextPage } } }"
+    )
     assert len(body["data"]["tags"]["edges"]) == 3
     assert body["data"]["tags"]["totalCount"] > 3
     assert body["data"]["brands"]["pageInfo"]["hasNextPage"] is True

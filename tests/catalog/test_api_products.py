@@ -62,10 +62,14 @@ async def test_pages_chain_without_overlap(gql: Any) -> None:
 
 
 async def test_price_sorts_are_monotonic(gql: Any) -> None:
-    up = [Decimal(n["priceRange"]["start"]["amount"]) for n in _nodes(
-        await gql(PRODUCTS_PAGE, {"first": 30, "sort": "PRICE_ASC"}))]
-    down = [Decimal(n["priceRange"]["stop"]["amount"]) for n in _nodes(
-        await gql(PRODUCTS_PAGE, {"first": 30, "sort": "PRICE_DESC"}))]
+    up = [
+        Decimal(n["priceRange"]["start"]["amount"])
+        for n in _nodes(await gql(PRODUCTS_PAGE, {"first": 30, "sort": "PRICE_ASC"}))
+    ]
+    down = [
+        Decimal(n["priceRange"]["stop"]["amount"])
+        for n in _nodes(await gql(PRODUCTS_PAGE, {"first": 30, "sort": "PRICE_DESC"}))
+    ]
     assert up == sorted(up)
     assert down == sorted(down, reverse=True)
     assert up[0] < down[0]
@@ -79,9 +83,7 @@ async def test_category_filter_includes_descendants(gql: Any) -> None:
         status=ProductStatus.ACTIVE, category_id__in=list(descendants)
     ).count()
     assert expected > 0
-    body = await gql(
-        PRODUCTS_PAGE, {"first": 100, "filter": {"categorySlugs": [root.slug]}}
-    )
+    body = await gql(PRODUCTS_PAGE, {"first": 100, "filter": {"categorySlugs": [root.slug]}})
     assert body["data"]["products"]["totalCount"] == expected
     for node in _nodes(body):
         trail = [a["name"] for a in node["category"]["ancestors"]] + [node["category"]["name"]]
@@ -113,8 +115,7 @@ async def test_out_of_stock_filter_is_the_complement(gql: Any) -> None:
     empty = await gql(PRODUCTS_PAGE, {"first": 100, "filter": {"inStock": False}})
     total = everything["data"]["products"]["totalCount"]
     assert (
-        stocked["data"]["products"]["totalCount"] + empty["data"]["products"]["totalCount"]
-        == total
+        stocked["data"]["products"]["totalCount"] + empty["data"]["products"]["totalCount"] == total
     )
     assert all(not node["inStock"] for node in _nodes(empty))
 

@@ -50,7 +50,7 @@ async def test_nonsense_finds_nothing(gql: Any) -> None:
 
 
 async def test_punctuation_is_harmless(gql: Any) -> None:
-    body = await gql(SEARCH, {"q": "\"lego\" OR (technic* -- ;", "first": 5})
+    body = await gql(SEARCH, {"q": '"lego" OR (technic* -- ;', "first": 5})
     assert "errors" not in body, body
 
 
@@ -66,5 +66,5 @@ async def test_suggestions_complete_a_prefix_best_first(gql: Any) -> None:
 
 
 async def test_suggestions_limit_is_enforced(gql: Any) -> None:
-    body = await gql("{ searchSuggestions(prefix: \"a\", first: 50) { text } }")
+    body = await gql('{ searchSuggestions(prefix: "a", first: 50) { text } }')
     assert "between 1 and 20" in body["errors"][0]["message"]
