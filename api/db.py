@@ -9,7 +9,7 @@ from tortoise import Tortoise
 from api.settings import Settings
 
 APP_LABEL = "shopgraph"
-MODEL_MODULES = ["models.catalog"]
+MODEL_MODULES = ["models.catalog", "models.accounts", "models.orders", "models.analytics"]
 
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:

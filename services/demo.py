@@ -708,8 +708,8 @@ def _age_range(rng: random.Random, kind: _Kind) -> tuple[int, int | None]:
     top = high if high is not None else low + 96
     step = 6 if top <= 48 else 12
     min_age = min(low + step * rng.choice((0, 0, 0, 1, 2)), max(low, top - step))
-    if high is None or rng.random() < 0.1:
-        # Open-ended: many games and plush toys say "from 3 years" with no upper bound.
+    if high is None or (low >= 36 and rng.random() < 0.1):
+        # Open-ended: many toys for older children say "from 3 years" with no upper bound.
         return min_age, None
     return min_age, max(min_age + step, high - step * rng.choice((0, 0, 1)))
 

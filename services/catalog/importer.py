@@ -27,7 +27,8 @@ NON_PRODUCT_CODES = frozenset(
 )
 _NON_PRODUCT_PREFIXES = ("GIFT_",)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+# Letters right after digits are units ("125g", "65cm") and stay lower case.
+_WORD = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]+(?:'[A-Za-z]+)?")
 _CENT = Decimal("0.01")
 _T = TypeVar("_T", str, Decimal)
 
@@ -71,14 +72,15 @@ def read_catalog(path: pathlib.Path) -> tuple[list[CatalogItem], int]:
     """One item per stock code from the transactions CSV, and how many codes were skipped."""
     descriptions: dict[str, Counter[str]] = defaultdict(Counter)
     prices: dict[str, Counter[Decimal]] = defaultdict(Counter)
+    seen: set[str] = set()
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             # "85123a" and "85123A" are the same lantern sold through two channels.
             code = row["stock_code"].strip().upper()
             if not code:
                 continue
+            seen.add(code)
             price = _price(row["unit_price"])
-            prices[code]  # every code is seen, so skipped codes are counted
             if price is None:
                 continue
             prices[code][price] += 1
@@ -88,7 +90,7 @@ def read_catalog(path: pathlib.Path) -> tuple[list[CatalogItem], int]:
             if text:
                 descriptions[code][text] += 1
     items = []
-    for code in sorted(prices):
+    for code in sorted(seen):
         if code in NON_PRODUCT_CODES or code.startswith(_NON_PRODUCT_PREFIXES):
             continue
         if not prices[code] or not descriptions[code]:
@@ -96,7 +98,7 @@ def read_catalog(path: pathlib.Path) -> tuple[list[CatalogItem], int]:
         name = clean_title(_most_common(descriptions[code]))
         if name:
             items.append(CatalogItem(code, name[:300], _most_common(prices[code])))
-    return items, len(prices) - len(items)
+    return items, len(seen) - len(items)
 
 
 def _price(text: str) -> Decimal | None:
@@ -115,7 +117,6 @@ def _most_common(counter: Counter[_T]) -> _T:
 async def import_catalog(*, path: pathlib.Path) -> dict[str, int]:
     """Upsert the products of a transactions CSV; running it again changes nothing."""
     items, skipped = read_catalog(path)
-    created = updated = 0
     async with in_transaction():
         brand, _ = await Brand.get_or_create(slug=SOURCE, defaults={"name": SOURCE_NAME})
         category = await _root_category()
@@ -126,10 +127,7 @@ async def import_catalog(*, path: pathlib.Path) -> dict[str, int]:
                 "id", "sku", "product_id", "name", "price", "currency"
             )
         }
-        wanted = {
-            "brand_id": brand.id,
-            "category_id": category.id,
-        }
+        wanted = {"brand_id": brand.id, "category_id": category.id}
         new_items = [item for item in items if item.external_ref not in existing]
         await Product.bulk_create(
             [
