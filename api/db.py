@@ -33,7 +33,9 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
 
 async def init_db(settings: Settings) -> None:
     """Open the connection pool (schema comes from migrations, never from generate_schemas)."""
-    await Tortoise.init(config=tortoise_config(settings))
+    # Uvicorn runs the lifespan in its own task; the global fallback lets request tasks
+    # see the connections it opened (tortoise 1.x keeps its context in a contextvar).
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
 
 
 async def close_db() -> None:
