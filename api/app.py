@@ -21,6 +21,7 @@ from api.health import healthz, readyz
 from api.middleware import RequestIdMiddleware
 from api.settings import Settings, load_settings
 from schema import build_schema
+from services.accounts import tokens
 
 
 def configure_logging(settings: Settings) -> None:
@@ -37,6 +38,7 @@ async def _home(request: Request) -> RedirectResponse:
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     """Build the app; with `manage_database` the lifespan opens and closes the pool."""
     settings = settings or load_settings()
+    tokens.configure(secret=settings.secret_key)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

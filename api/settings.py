@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,8 @@ class Settings:
     max_query_tokens: int
     cache_ttl: int
     log_level: str
+    environment: str
+    secret_key: str
 
     @property
     def is_sqlite(self) -> bool:
@@ -37,6 +40,7 @@ class Settings:
 
 def load_settings() -> Settings:
     """Read settings from the environment (and an optional `.env` file)."""
+    environment = str(config("SHOPGRAPH_ENV", default="development")).lower()
     database_url = config("DATABASE_URL", default="")
     if not database_url:
         DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
@@ -52,4 +56,22 @@ def load_settings() -> Settings:
         max_query_tokens=config("SHOPGRAPH_MAX_QUERY_TOKENS", cast=int, default=2000),
         cache_ttl=config("SHOPGRAPH_CACHE_TTL", cast=int, default=60),
         log_level=config("SHOPGRAPH_LOG_LEVEL", default="INFO"),
+        environment=environment,
+        secret_key=_secret_key(environment),
     )
+
+
+def _secret_key(environment: str) -> str:
+    """The token-signing secret: required in production, generated once for local use."""
+    secret = config("SHOPGRAPH_SECRET_KEY", default="")
+    if secret:
+        return str(secret)
+    if environment == "production":
+        raise RuntimeError("SHOPGRAPH_SECRET_KEY must be set when SHOPGRAPH_ENV=production")
+    # Kept in var/ so that tokens survive restarts and every local worker shares it.
+    path = ROOT_DIR / "var" / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 import strawberry
 from starlette.requests import HTTPConnection
 
+from models.accounts import ApiKey, User
 from resolvers.catalog.loaders import CatalogLoaders
 
 
@@ -26,6 +27,9 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     loaders: Loaders = field(default_factory=Loaders)
     max_page_size: int = 100
+    user: User | None = None
+    api_key: ApiKey | None = None
+    cart_token: str | None = None
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

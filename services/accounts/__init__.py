@@ -1,0 +1,1 @@
+"""Accounts: users, credentials, tokens, profiles, addresses, children and API keys."""

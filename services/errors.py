@@ -1,0 +1,21 @@
+"""The one exception services raise for expected failures; payloads turn it into data."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """An expected failure: a machine code, a human message and the input field at fault."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class DomainErrors(Exception):
+    """Several expected failures found at once (e.g. every invalid field of a form)."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = errors
