@@ -33,7 +33,7 @@ async def get(key: str) -> Any:
     return value
 
 
-async def set(key: str, value: Any, *, ttl: int) -> None:
+async def set(key: str, value: Any, *, ttl: int | None) -> None:
     if _backend is None:
         return
     try:
@@ -50,6 +50,10 @@ async def delete(*keys: str) -> None:
             await _backend.delete(key)
         except Exception as error:
             logger.warning("cache delete %s failed: %s", key, error)
+
+
+def is_missing(value: Any) -> bool:
+    return value is _MISSING
 
 
 async def cached(key: str, ttl: int, compute: Callable[[], Awaitable[T]]) -> T:

@@ -67,6 +67,10 @@ async def demo_store(database: Settings) -> dict[str, int]:
 async def app(database: Settings) -> AsyncIterator[Any]:
     application = create_app(database, manage_database=False)
     async with LifespanManager(application):
+        from services import cache
+
+        # A Redis shared with earlier runs may hold answers about another database.
+        await cache.backend().clear()
         yield application
 
 

@@ -9,6 +9,8 @@ from enum import StrEnum
 from tortoise.functions import Count
 
 from models.catalog import Brand, Category, Product, ProductStatus, Tag
+from services import cache
+from services.catalog import versioning
 
 
 class SuggestionKind(StrEnum):
@@ -46,11 +48,20 @@ def _match_score(text: str, prefix: str) -> float:
     return 0.0
 
 
+SUGGESTION_TTL = 300
+
+
 async def suggest(*, prefix: str, first: int = 10) -> list[Suggestion]:
     """Completions for `prefix`, best first: whole-name prefix, then word prefix, then weight."""
     prefix = " ".join(prefix.lower().split())
     if len(prefix) < 1:
         return []
+    # Keystroke traffic repeats the same prefixes, so results are cached per catalog version.
+    key = f"suggest:{await versioning.current()}:{first}:{prefix}"
+    return await cache.cached(key, SUGGESTION_TTL, lambda: _compute(prefix, first))
+
+
+async def _compute(prefix: str, first: int) -> list[Suggestion]:
     found: list[Suggestion] = []
 
     products = (

@@ -9,7 +9,7 @@ from decimal import Decimal
 from tortoise.transactions import in_transaction
 
 from models.catalog import Brand, Category, Product, Tag, Variant
-from services.catalog import search
+from services.catalog import search, versioning
 
 
 async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
@@ -85,6 +85,7 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
         for start in range(0, len(updates), 2000):
             await tx.execute_many(sql, updates[start : start + 2000])
     search.invalidate_vocabulary()
+    await versioning.bump()
     return len(products)
 
 
