@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from tortoise.transactions import in_transaction
 
 from models.catalog import Brand, Category, Product, ProductStatus, Variant
-from services.catalog.writes import refresh_products
+from services.catalog.writes import analyze_tables, refresh_products
 
 SOURCE = "online-retail"
 SOURCE_NAME = "Online Retail"
@@ -192,6 +192,8 @@ async def import_catalog(*, path: pathlib.Path) -> dict[str, int]:
         await Variant.bulk_create(new_variants, batch_size=BATCH_SIZE)
         updated = len(changed) - created
         await refresh_products(product_ids=sorted(changed))
+    if changed:
+        await analyze_tables()
     return {
         "products": len(items),
         "created": created,

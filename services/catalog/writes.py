@@ -20,7 +20,7 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
         if not ids:
             return 0
         query = query.filter(id__in=ids)
-    products = await query.values("id", "brand_id", "category_id")
+    products = await query.values("id", "brand_id", "category_id", "currency")
     if not products:
         return 0
     ids = [row["id"] for row in products]
@@ -71,7 +71,8 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
             tags=tags_by_product.get(row["id"], []),
         )
         price = prices.get(row["id"])
-        low, high, currency = price if price is not None else (None, None, "EUR")
+        # A product without variants keeps the currency it was created with.
+        low, high, currency = price if price is not None else (None, None, row["currency"])
         updates.append([document, low, high, currency, row["id"]])
 
     # One prepared UPDATE executed over many rows: one round trip per batch instead of per
@@ -101,3 +102,12 @@ def _placeholder(conn: object, position: int) -> str:
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+async def analyze_tables() -> None:
+    """Refresh planner statistics after bulk loads (PostgreSQL plans badly without them)."""
+    from tortoise import connections
+
+    conn = connections.get("default")
+    if conn.capabilities.dialect in ("postgres", "sqlite"):
+        await conn.execute_script("ANALYZE")

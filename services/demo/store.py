@@ -24,7 +24,7 @@ from models.catalog import (
     Variant,
 )
 from services.catalog.importer import slugify
-from services.catalog.writes import refresh_products
+from services.catalog.writes import analyze_tables, refresh_products
 
 # Fixed so that the same seed gives byte-for-byte the same store on any day.
 from services.demo.data import (
@@ -81,6 +81,7 @@ async def seed_demo_store(
         specs = _build_specs(rng, leaves, products)
         counts = await _insert_specs(specs, brand_ids, tag_ids, progress=progress)
         await refresh_products()
+    await analyze_tables()
     return {
         "categories": category_count,
         "brands": len(brand_ids),
