@@ -98,7 +98,8 @@ async def list_products(
 
 
 async def _filtered(filters: ProductFilter) -> QuerySet[Product]:
-    query = Product.filter(status__in=list(filters.statuses))
+    # A product without variants has nothing to buy, so listings leave it out.
+    query = Product.filter(status__in=list(filters.statuses), price_min__isnull=False)
     category_ids = await _category_ids_with_descendants(filters)
     if category_ids is not None:
         query = query.filter(category_id__in=category_ids)

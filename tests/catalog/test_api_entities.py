@@ -40,7 +40,11 @@ pytestmark = pytest.mark.usefixtures("demo_store")
 
 
 async def _active(n: int) -> list[Product]:
-    return await Product.filter(status=ProductStatus.ACTIVE).order_by("id").limit(n)
+    return (
+        await Product.filter(status=ProductStatus.ACTIVE, price_min__isnull=False)
+        .order_by("id")
+        .limit(n)
+    )
 
 
 async def test_product_by_slug_and_by_id_agree(gql: Any) -> None:
@@ -82,7 +86,7 @@ async def test_category_tree_reads_ancestors_children_and_products(gql: Any) -> 
 
 
 async def test_node_resolves_every_entity_type(gql: Any) -> None:
-    query = """{ products(first: 1) { edges { node {
+    query = """{ products(first: 1, search: "technic") { edges { node {
         id brand { id } category { id } tags { id } variants { id } images { id }
         certifications { id } } } } }"""
     node = (await gql(query))["data"]["products"]["edges"][0]["node"]
