@@ -1,4 +1,4 @@
-"""The `shopgraph` command: serve, migrate, seed, import-catalog, export-schema."""
+"""The `shopgraph` command: serve, migrate, seed, import-catalog, export-schema, create-staff."""
 
 from __future__ import annotations
 
@@ -75,6 +75,34 @@ def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from models.accounts import Permission
+    from services.accounts.users import create_staff
+    from services.errors import DomainError
+
+    permissions = list(Permission) if args.all_permissions else args.permission
+    if not permissions:
+        print("error: give --permission at least once, or --all-permissions", file=sys.stderr)
+        return 2
+    password = args.password
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass("Password (leave empty to keep an existing one): ") or None
+
+    async def work() -> tuple[Any, bool]:
+        return await create_staff(email=args.email, password=password, permissions=permissions)
+
+    try:
+        user, created = asyncio.run(_with_db(settings, work))
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    action = "created" if created else "updated"
+    print(f"{action} staff user {user.email} with " + ", ".join(sorted(user.permissions)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -98,6 +126,12 @@ def _redacted(url: str) -> str:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.split('@', 1)[1]}"
     return url
+
+
+def _permissions() -> list[Any]:
+    from models.accounts import Permission
+
+    return list(Permission)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +159,21 @@ def build_parser() -> argparse.ArgumentParser:
     importer = sub.add_parser("import-catalog", help="load the online-retail product list")
     importer.add_argument("--file", default=str(DEFAULT_RETAIL_CSV))
     importer.set_defaults(func=cmd_import_catalog)
+
+    staff = sub.add_parser("create-staff", help="create or promote a staff user (first admin)")
+    staff.add_argument("--email", required=True)
+    staff.add_argument(
+        "--password", default=None, help="required for a new user; prompted when omitted"
+    )
+    staff.add_argument(
+        "--permission",
+        action="append",
+        default=[],
+        choices=[p.value for p in _permissions()],
+        help="repeat for several; the user gets exactly these",
+    )
+    staff.add_argument("--all-permissions", action="store_true", help="grant every permission")
+    staff.set_defaults(func=cmd_create_staff)
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default=str(ROOT_DIR / "schema.graphql"))

@@ -10,6 +10,7 @@ import strawberry
 from starlette.requests import HTTPConnection
 
 from models.accounts import ApiKey, User
+from resolvers.accounts.loaders import AccountLoaders
 from resolvers.catalog.loaders import CatalogLoaders
 
 
@@ -18,6 +19,7 @@ class Loaders:
     """Per-request DataLoaders, one group per domain."""
 
     catalog: CatalogLoaders = field(default_factory=CatalogLoaders)
+    accounts: AccountLoaders = field(default_factory=AccountLoaders)
 
 
 @dataclass

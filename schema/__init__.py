@@ -6,7 +6,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from schema.errors import MaskUnexpectedErrors
-from schema.root import Query
+from schema.root import Mutation, Query
 
 
 def build_schema(
@@ -15,6 +15,7 @@ def build_schema(
     """The schema with the limits that bound what one operation may cost."""
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),

@@ -73,7 +73,8 @@ class LoadedNode(relay.Node):
         raise NotImplementedError
 
     @classmethod
-    def visible(cls, row: Any) -> bool:
+    def visible(cls, row: Any, info: Info) -> bool:
+        """Whether the caller may see `row`; hidden rows resolve to null."""
         return True
 
     @classmethod
@@ -87,7 +88,9 @@ class LoadedNode(relay.Node):
         result: list[Self | None] = []
         for key in keys:
             row = next(found) if key is not None else None
-            result.append(cls.from_model(row) if row is not None and cls.visible(row) else None)
+            result.append(
+                cls.from_model(row) if row is not None and cls.visible(row, info) else None
+            )
         return result
 
 
@@ -219,7 +222,9 @@ class VariantType(LoadedNode):
     @strawberry.field(description="The product this variant belongs to.")
     async def product(self, info: Info) -> ProductType | None:
         row = await info.context.loaders.catalog.product_by_id.load(self.product_id)
-        return ProductType.from_model(row) if row is not None else None
+        if row is None or not ProductType.visible(row, info):
+            return None
+        return ProductType.from_model(row)
 
     @classmethod
     def from_model(cls, row: m.Variant) -> Self:
@@ -316,8 +321,8 @@ class ProductType(LoadedNode):
     category_id: strawberry.Private[int | None]
 
     @classmethod
-    def visible(cls, row: m.Product) -> bool:
-        return bool(row.status == m.ProductStatus.ACTIVE)
+    def visible(cls, row: m.Product, info: Info) -> bool:
+        return queries.can_see_product(info, row)
 
     @classmethod
     def from_model(cls, row: m.Product) -> Self:

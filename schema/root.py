@@ -11,7 +11,10 @@ from graphql import GraphQLError
 from strawberry import relay
 
 from resolvers.context import Info
+from schema.accounts import AccountMutation, AccountQuery
+from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogQuery
+from schema.catalog_admin import CatalogMutation
 
 MAX_NODES = 100
 
@@ -31,7 +34,7 @@ async def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(CatalogQuery):
+class Query(CatalogQuery, AccountQuery):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
     )
@@ -49,3 +52,8 @@ class Query(CatalogQuery):
                 extensions={"code": "BAD_USER_INPUT", "argument": "ids"},
             )
         return list(await asyncio.gather(*(_resolve(info, gid) for gid in ids)))
+
+
+@strawberry.type(description="Everything a client can change.")
+class Mutation(AccountMutation, CatalogMutation, AnalyticsMutation):
+    pass

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import uuid
 from decimal import Decimal
+from typing import Any
 
-from models.accounts import Permission, User
+from models.accounts import Address, ChildProfile, Permission, User
 from models.catalog import Product, ProductStatus, Variant
 from services.accounts import passwords, tokens
 
@@ -60,3 +61,25 @@ async def create_variant(
         price=Decimal(price),
         stock=stock,
     )
+
+
+async def create_address(user: User, **overrides: object) -> Address:
+    """An address in `user`'s book through the service (the first becomes the default)."""
+    from services.accounts.addresses import create_address as create
+
+    values: dict[str, Any] = {
+        "full_name": "Alex Example",
+        "line1": "Main Street 1",
+        "city": "Berlin",
+        "postal_code": "10115",
+        "country": "DE",
+        **overrides,
+    }
+    return await create(user_id=user.id, **values)
+
+
+async def create_child_profile(user: User, **overrides: object) -> ChildProfile:
+    from services.accounts.children import create_child
+
+    values: dict[str, Any] = {"name": "Mia", "birth_month": "2021-05", **overrides}
+    return await create_child(user_id=user.id, **values)

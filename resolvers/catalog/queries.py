@@ -6,7 +6,9 @@ from graphql import GraphQLError
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from models.accounts import Permission
 from models.catalog import Brand, Category, Product, ProductStatus, Tag
+from resolvers.auth import has_permission
 from resolvers.context import Info
 from resolvers.pagination import Page, page_from_slice, window
 from services.catalog import compare as compare_service
@@ -51,9 +53,12 @@ async def product(info: Info, *, product_id: int | None, slug: str | None) -> Pr
         found = await info.context.loaders.catalog.product_by_id.load(product_id)
     else:
         found = await Product.get_or_none(slug=slug)
-    if found is None or found.status != ProductStatus.ACTIVE:
-        return None
-    return found
+    return found if found is not None and can_see_product(info, found) else None
+
+
+def can_see_product(info: Info, row: Product) -> bool:
+    """Everyone sees active products; staff who manage products also see drafts and archive."""
+    return row.status == ProductStatus.ACTIVE or has_permission(info, Permission.MANAGE_PRODUCTS)
 
 
 async def category(info: Info, *, category_id: int | None, slug: str | None) -> Category | None:

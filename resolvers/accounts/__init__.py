@@ -1,0 +1,1 @@
+"""Accounts in GraphQL: who may see whose data, and the operations behind each field."""

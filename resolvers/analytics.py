@@ -1,0 +1,38 @@
+"""Behaviour tracking as the API offers it: who is calling decides whom events belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from resolvers.auth import viewer
+from resolvers.context import Info
+from services.analytics import events as event_service
+from services.errors import DomainError, DomainErrors
+
+
+@dataclass
+class TrackResult:
+    """How many events were written, or (none written) the failure for the payload."""
+
+    accepted: int = 0
+    error: DomainError | DomainErrors | None = None
+
+
+async def track_events(
+    info: Info, *, events: Sequence[event_service.TrackedEvent], anonymous_id: str | None
+) -> TrackResult:
+    """Record events for the signed-in customer, else for the guest's anonymous id.
+
+    A guest's id is `anonymousId`, else the `X-Cart-Token` header. A signed-in customer's
+    events keep that id too, so the history of their guest visit joins their account.
+    """
+    user = viewer(info)
+    anonymous = anonymous_id if anonymous_id is not None else info.context.cart_token
+    try:
+        accepted = await event_service.track_events(
+            events=events, user_id=user.id if user else None, anonymous_id=anonymous
+        )
+    except (DomainError, DomainErrors) as error:
+        return TrackResult(error=error)
+    return TrackResult(accepted=accepted)

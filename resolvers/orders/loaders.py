@@ -1,0 +1,62 @@
+"""Per-request DataLoaders for carts and orders: one SQL query per relation per request tick."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from models.accounts import User
+from models.orders import Cart, CartLine, Order, OrderEvent, OrderLine, Payment, Refund
+from resolvers.catalog.loaders import ByForeignKeyLoader, ByIdLoader
+from services.orders.coupons import Customer
+from services.orders.pricing import Pricing, price_cart
+
+
+class CartPricingLoader(DataLoader[int, Pricing | None]):
+    """Each cart priced now (lines, coupons, delivery, totals); None for unknown carts."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[int]) -> list[Pricing | None]:
+        carts = {cart.id: cart for cart in await Cart.filter(id__in=list(set(keys)))}
+        owners = {c.user_id for c in carts.values() if c.user_id is not None and not c.email}
+        emails = (
+            dict(await User.filter(id__in=owners).values_list("id", "email")) if owners else {}
+        )
+        result: list[Pricing | None] = []
+        for key in keys:
+            cart = carts.get(key)
+            if cart is None:
+                result.append(None)
+                continue
+            email = cart.email or (emails.get(cart.user_id) if cart.user_id else None)
+            customer = Customer(user_id=cart.user_id, email=email)
+            result.append(await price_cart(cart=cart, customer=customer))
+        return result
+
+
+class OrdersLoaders:
+    """The orders domain's loaders, created fresh for every request."""
+
+    def __init__(self) -> None:
+        self.cart_by_id = ByIdLoader(Cart)
+        self.cart_line_by_id = ByIdLoader(CartLine)
+        self.cart_pricing = CartPricingLoader()
+        self.order_by_id = ByIdLoader(Order)
+        self.order_line_by_id = ByIdLoader(OrderLine)
+        self.payment_by_id = ByIdLoader(Payment)
+        self.lines_by_order_id = ByForeignKeyLoader(OrderLine, "order_id")
+        self.payments_by_order_id = ByForeignKeyLoader(Payment, "order_id")
+        self.events_by_order_id = ByForeignKeyLoader(OrderEvent, "order_id")
+        self.refunds_by_payment_id = ByForeignKeyLoader(Refund, "payment_id")
+
+    def prime_orders(self, orders: Sequence[Order]) -> None:
+        for order in orders:
+            self.order_by_id.prime(order.pk, order)
+
+    def forget_cart(self, cart_id: int) -> None:
+        """After a change to a cart, price it again when next asked."""
+        self.cart_pricing.clear(cart_id)
+        self.cart_by_id.clear(cart_id)

@@ -1,0 +1,279 @@
+"""Account types: users, addresses, child profiles, API keys and their enums."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, ClassVar, Self
+
+import strawberry
+from strawberry import relay
+
+from models import accounts as m
+from resolvers.accounts import access
+from resolvers.accounts import queries as account_queries
+from resolvers.context import Info
+from resolvers.pagination import Page
+from schema.catalog import TOTAL_COUNT, _connection_fields, _pk
+from services.accounts import children as child_service
+from services.accounts.errors import AccountErrorCode as AccountErrorCodeSpec
+
+Permission = strawberry.enum(
+    m.Permission,
+    name="Permission",
+    description="What a staff member may do. MANAGE_ORDERS also lets staff read customers' "
+    "phone numbers and addresses; MANAGE_STAFF grants permissions; MANAGE_API_KEYS manages "
+    "partner keys.",
+)
+ApiScope = strawberry.enum(
+    m.ApiScope, name="ApiScope", description="What a partner API key may read or write."
+)
+AccountErrorCode = strawberry.enum(
+    AccountErrorCodeSpec,
+    name="AccountErrorCode",
+    description="Why an account operation failed. INVALID_CREDENTIALS never says whether the "
+    "email or the password was wrong; INVALID_TOKEN means: sign in again.",
+)
+
+
+@strawberry.type(description="A failed account operation: which input field and why.")
+class AccountError:
+    field: str | None = strawberry.field(
+        description="The input field at fault (camelCase), or null when it is not one field."
+    )
+    message: str = strawberry.field(description="A sentence to show the user.")
+    code: AccountErrorCode  # type: ignore[valid-type]
+
+
+def own_pk(gid: relay.GlobalID, type_name: str) -> int:
+    """The primary key of an ID of `type_name`; -1 (never a row) for any other ID."""
+    pk = _pk(gid.node_id) if gid.type_name == type_name else None
+    return pk if pk is not None else -1
+
+
+class AccountNode(relay.Node):
+    """A Node read through the request's account loaders, null for callers who may not see it."""
+
+    loader: ClassVar[str]
+
+    @classmethod
+    def from_model(cls, row: Any) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def visible(cls, info: Info, row: Any) -> bool:
+        raise NotImplementedError
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        keys = [_pk(node_id) for node_id in node_ids]
+        loader = getattr(info.context.loaders.accounts, cls.loader)
+        rows = iter(await loader.load_many([key for key in keys if key is not None]))
+        result: list[Self | None] = []
+        for key in keys:
+            row = next(rows) if key is not None else None
+            shown = row is not None and cls.visible(info, row)
+            result.append(cls.from_model(row) if shown else None)
+        return result
+
+
+@strawberry.type(
+    name="Address",
+    description="A postal address of a user's address book. Only its owner and staff with "
+    "MANAGE_ORDERS can read it.",
+)
+class AddressType(AccountNode):
+    loader: ClassVar[str] = "address_by_id"
+    id: relay.NodeID[int]
+    full_name: str = strawberry.field(description="Recipient's name.")
+    line1: str = strawberry.field(description="Street and house number.")
+    line2: str = strawberry.field(description="Flat, floor, c/o; may be empty.")
+    city: str
+    postal_code: str
+    region: str = strawberry.field(description="State, province or county; may be empty.")
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. DE.")
+    phone: str = strawberry.field(description="Phone for the courier; may be empty.")
+    is_default: bool = strawberry.field(
+        description="True for exactly one address of a non-empty address book."
+    )
+    created_at: datetime
+
+    @classmethod
+    def visible(cls, info: Info, row: m.Address) -> bool:
+        return access.can_see_contact_data(info, row.user_id)
+
+    @classmethod
+    def from_model(cls, row: m.Address) -> Self:
+        return cls(
+            id=row.id,
+            full_name=row.full_name,
+            line1=row.line1,
+            line2=row.line2,
+            city=row.city,
+            postal_code=row.postal_code,
+            region=row.region,
+            country=row.country,
+            phone=row.phone,
+            is_default=row.is_default,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(
+    name="ChildProfile",
+    description="A child the shopper buys for, used for age-appropriate suggestions. Only "
+    "its owner can read it.",
+)
+class ChildProfileType(AccountNode):
+    loader: ClassVar[str] = "child_profile_by_id"
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="Name or nickname.")
+    interests: list[str] = strawberry.field(description='Up to 10, e.g. ["dinosaurs", "trains"].')
+    created_at: datetime
+    birth: strawberry.Private[date]
+
+    @strawberry.field(description='Birth month as "YYYY-MM".')
+    def birth_month(self) -> str:
+        return f"{self.birth.year:04d}-{self.birth.month:02d}"
+
+    @strawberry.field(description="Age today in whole months (counted from the birth month).")
+    def age_months(self) -> int:
+        return child_service.age_months(self.birth)
+
+    @classmethod
+    def visible(cls, info: Info, row: m.ChildProfile) -> bool:
+        return access.can_see_children(info, row.user_id)
+
+    @classmethod
+    def from_model(cls, row: m.ChildProfile) -> Self:
+        return cls(
+            id=row.id,
+            name=row.name,
+            interests=list(row.interests or []),
+            created_at=row.created_at,
+            birth=row.birth_month,
+        )
+
+
+@strawberry.type(
+    name="User",
+    description="A customer or staff account. Visible to its owner and to staff with "
+    "MANAGE_ORDERS or MANAGE_STAFF; null for everyone else.",
+)
+class UserType(AccountNode):
+    loader: ClassVar[str] = "user_by_id"
+    id: relay.NodeID[int]
+    email: str = strawberry.field(description="Sign-in email, lower-cased.")
+    display_name: str = strawberry.field(description="How the shop greets the user.")
+    marketing_consent: bool = strawberry.field(description="May we send marketing email?")
+    personalization_consent: bool = strawberry.field(
+        description="May we personalise recommendations from the user's behaviour?"
+    )
+    is_staff: bool
+    permissions: list[Permission] = strawberry.field(  # type: ignore[valid-type]
+        description="Staff permissions; empty for customers."
+    )
+    created_at: datetime
+    phone_number: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="Phone number (personal data): for the owner and staff with "
+        "MANAGE_ORDERS; null for others or when not given."
+    )
+    def phone(self, info: Info) -> str | None:
+        return self.phone_number if access.can_see_contact_data(info, self.id) else None
+
+    @strawberry.field(
+        description="The address book, default first (owner and staff with MANAGE_ORDERS; "
+        "null for others). At most 20 addresses."
+    )
+    async def addresses(self, info: Info) -> list[AddressType] | None:
+        rows = await account_queries.addresses(info, user_id=self.id)
+        return None if rows is None else [AddressType.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="The default address, e.g. to prefill checkout; null when there is none "
+        "or it is not yours to see."
+    )
+    async def default_address(self, info: Info) -> AddressType | None:
+        rows = await account_queries.addresses(info, user_id=self.id)
+        found = next((row for row in rows or [] if row.is_default), None)
+        return AddressType.from_model(found) if found is not None else None
+
+    @strawberry.field(
+        description="Child profiles, youngest last (owner only; null for everyone else, "
+        "staff included)."
+    )
+    async def children(self, info: Info) -> list[ChildProfileType] | None:
+        rows = await account_queries.child_profiles(info, user_id=self.id)
+        return None if rows is None else [ChildProfileType.from_model(row) for row in rows]
+
+    @classmethod
+    def visible(cls, info: Info, row: m.User) -> bool:
+        return access.can_see_user(info, row.id)
+
+    @classmethod
+    def from_model(cls, row: m.User) -> Self:
+        return cls(
+            id=row.id,
+            email=row.email,
+            display_name=row.display_name,
+            marketing_consent=row.marketing_consent,
+            personalization_consent=row.personalization_consent,
+            is_staff=row.is_staff,
+            permissions=[
+                m.Permission(p) for p in row.permissions or [] if p in m.Permission.__members__
+            ],
+            created_at=row.created_at,
+            phone_number=row.phone,
+        )
+
+
+@strawberry.type(
+    name="ApiKey",
+    description="A partner app's API key. The key itself is shown once, when it is created; "
+    "afterwards only its prefix identifies it. Visible to staff with MANAGE_API_KEYS and, "
+    "through `viewerApiKey`, to the partner holding it.",
+)
+class ApiKeyType(AccountNode):
+    loader: ClassVar[str] = "api_key_by_id"
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="The partner or app it was issued to.")
+    prefix: str = strawberry.field(
+        description="The key's public part: a key reads `sgk_<prefix>_...`."
+    )
+    scopes: list[ApiScope]  # type: ignore[valid-type]
+    created_at: datetime
+    last_used_at: datetime | None = strawberry.field(description="Last authenticated request.")
+    revoked_at: datetime | None = strawberry.field(description="Set once revoked; null if live.")
+
+    @strawberry.field(description="True until the key is revoked.")
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    @classmethod
+    def visible(cls, info: Info, row: m.ApiKey) -> bool:
+        return access.can_see_api_keys(info)
+
+    @classmethod
+    def from_model(cls, row: m.ApiKey) -> Self:
+        return cls(
+            id=row.id,
+            name=row.name,
+            prefix=row.prefix,
+            scopes=[m.ApiScope(s) for s in row.scopes or [] if s in m.ApiScope.__members__],
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            revoked_at=row.revoked_at,
+        )
+
+
+@strawberry.type(description="A page of API keys, newest first.")
+class ApiKeyConnection(relay.Connection[ApiKeyType]):
+    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
+
+    @classmethod
+    def from_page(cls, page: Page[Any]) -> ApiKeyConnection:
+        return cls(**_connection_fields(page, ApiKeyType.from_model))

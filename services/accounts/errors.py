@@ -1,0 +1,21 @@
+"""The machine codes of expected account failures (DomainError.code)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AccountErrorCode(StrEnum):
+    EMAIL_TAKEN = "EMAIL_TAKEN"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    WEAK_PASSWORD = "WEAK_PASSWORD"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    INVALID_VALUE = "INVALID_VALUE"
+    REQUIRED = "REQUIRED"
+    ADDRESS_INCOMPLETE = "ADDRESS_INCOMPLETE"
+    INVALID_COUNTRY = "INVALID_COUNTRY"
+    INVALID_BIRTH_MONTH = "INVALID_BIRTH_MONTH"
+    LIMIT_REACHED = "LIMIT_REACHED"
+    NOT_FOUND = "NOT_FOUND"
+    SELF_LOCKOUT = "SELF_LOCKOUT"

@@ -1,0 +1,1 @@
+"""Analytics: behaviour events shoppers generate, read back by the recommender and reports."""

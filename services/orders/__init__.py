@@ -1,0 +1,1 @@
+"""Orders domain: carts, pricing, coupons, checkout, payments, order lifecycle, reservations."""

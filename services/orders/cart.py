@@ -1,0 +1,200 @@
+"""Carts: guest carts held by a long random token, one open cart per signed-in customer."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.catalog import ProductStatus, Variant
+from models.orders import Cart, CartLine, CartStatus
+from services.orders.codes import OrderErrorCode, StockError, error
+
+MAX_LINE_QUANTITY = 99
+TOKEN_BYTES = 32  # 43 url-safe characters: the token is a guest cart's only credential
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def open_cart_of(user_id: int) -> Cart | None:
+    """The customer's open cart (the oldest, should two have been opened at once)."""
+    return await Cart.filter(user_id=user_id, status=CartStatus.OPEN).order_by("id").first()
+
+
+async def create_cart(*, user_id: int | None) -> Cart:
+    """A new guest cart, or the customer's open cart (created when they have none)."""
+    if user_id is not None:
+        existing = await open_cart_of(user_id)
+        if existing is not None:
+            return existing
+    return await Cart.create(token=new_token(), user_id=user_id)
+
+
+def may_use(cart: Cart, *, token: str | None, user_id: int | None) -> bool:
+    """A customer's cart belongs to that customer only; a guest cart to whoever holds its token."""
+    if cart.user_id is not None:
+        return cart.user_id == user_id
+    return token is not None and secrets.compare_digest(cart.token, token)
+
+
+async def find_cart(*, token: str | None, user_id: int | None) -> Cart | None:
+    """The caller's open cart: by token when given and theirs, else the customer's own cart."""
+    if token:
+        cart = await Cart.get_or_none(token=token, status=CartStatus.OPEN)
+        if cart is not None and may_use(cart, token=token, user_id=user_id):
+            return cart
+    if user_id is not None:
+        return await open_cart_of(user_id)
+    return None
+
+
+async def require_cart(*, token: str | None, user_id: int | None, create: bool = False) -> Cart:
+    """Like find_cart, creating a customer's cart on demand; CART_NOT_FOUND otherwise."""
+    cart = await find_cart(token=token, user_id=user_id)
+    if cart is None and create and user_id is not None:
+        cart = await create_cart(user_id=user_id)
+    if cart is None:
+        raise error(
+            OrderErrorCode.CART_NOT_FOUND,
+            "No open cart: call cartCreate and send its token as the X-Cart-Token header.",
+            field="token",
+        )
+    return cart
+
+
+def _check_quantity(quantity: int, *, minimum: int = 1) -> None:
+    if not minimum <= quantity <= MAX_LINE_QUANTITY:
+        raise error(
+            OrderErrorCode.QUANTITY_INVALID,
+            f"Quantity must be between {minimum} and {MAX_LINE_QUANTITY}.",
+            field="quantity",
+        )
+
+
+async def _sellable(variant_id: int) -> Variant:
+    variant = await Variant.get_or_none(id=variant_id).select_related("product")
+    if variant is None:
+        raise error(OrderErrorCode.VARIANT_NOT_FOUND, "No such variant.", field="variantId")
+    if variant.product.status != ProductStatus.ACTIVE:
+        raise error(
+            OrderErrorCode.PRODUCT_UNAVAILABLE,
+            f"{variant.product.name} is not for sale.",
+            field="variantId",
+        )
+    return variant
+
+
+async def _touch(cart: Cart) -> None:
+    await Cart.filter(id=cart.id).update(updated_at=_now())
+
+
+async def add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
+    """Add units of a variant; a variant already in the cart gets its quantity increased."""
+    _check_quantity(quantity)
+    variant = await _sellable(variant_id)
+    line = await CartLine.get_or_none(cart_id=cart.id, variant_id=variant.id)
+    wanted = quantity + (line.quantity if line else 0)
+    if wanted > MAX_LINE_QUANTITY:
+        raise error(
+            OrderErrorCode.QUANTITY_INVALID,
+            f"At most {MAX_LINE_QUANTITY} of one item per order"
+            + (f"; {line.quantity} are already in the cart." if line else "."),
+            field="quantity",
+        )
+    if wanted > variant.stock:
+        raise StockError(available=variant.stock)
+    if line is None:
+        try:
+            line = await CartLine.create(cart_id=cart.id, variant_id=variant.id, quantity=wanted)
+        except IntegrityError:
+            # The same variant was added at the same moment: add to that line instead.
+            return await add_line(cart=cart, variant_id=variant_id, quantity=quantity)
+    else:
+        line.quantity = wanted
+        await line.save(update_fields=["quantity"])
+    await _touch(cart)
+    return line
+
+
+async def update_line(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
+    """Set a line's quantity; 0 removes the line (and returns None)."""
+    _check_quantity(quantity, minimum=0)
+    line = await CartLine.get_or_none(id=line_id, cart_id=cart.id)
+    if line is None:
+        raise error(OrderErrorCode.LINE_NOT_FOUND, "No such line in this cart.", field="lineId")
+    if quantity == 0:
+        await line.delete()
+        await _touch(cart)
+        return None
+    variant = await _sellable(line.variant_id)
+    if quantity > variant.stock:
+        raise StockError(available=variant.stock)
+    line.quantity = quantity
+    await line.save(update_fields=["quantity"])
+    await _touch(cart)
+    return line
+
+
+async def remove_line(*, cart: Cart, line_id: int) -> None:
+    """Remove one line from the cart."""
+    deleted = await CartLine.filter(id=line_id, cart_id=cart.id).delete()
+    if not deleted:
+        raise error(OrderErrorCode.LINE_NOT_FOUND, "No such line in this cart.", field="lineId")
+    await _touch(cart)
+
+
+async def merge_guest_cart(*, token: str, user_id: int) -> None:
+    """On sign-in, fold a guest cart into the customer's cart; quantities add up, capped by stock.
+
+    With no open cart of their own, the customer simply takes the guest cart over. Unknown,
+    foreign or already merged tokens are ignored, so sign-in never fails because of a cart.
+    """
+    guest = await Cart.get_or_none(token=token, status=CartStatus.OPEN, user_id=None)
+    if guest is None:
+        return
+    async with in_transaction():
+        target = await open_cart_of(user_id)
+        if target is None:
+            await Cart.filter(id=guest.id, status=CartStatus.OPEN, user_id=None).update(
+                user_id=user_id, updated_at=_now()
+            )
+            return
+        claimed = await Cart.filter(id=guest.id, status=CartStatus.OPEN, user_id=None).update(
+            status=CartStatus.MERGED, updated_at=_now()
+        )
+        if not claimed:
+            return
+        mine = {line.variant_id: line for line in await CartLine.filter(cart_id=target.id)}
+        for line in await CartLine.filter(cart_id=guest.id).select_related("variant"):
+            cap = min(MAX_LINE_QUANTITY, max(line.variant.stock, 0))
+            have = mine.get(line.variant_id)
+            if have is None:
+                if min(line.quantity, cap) > 0:
+                    await CartLine.create(
+                        cart_id=target.id,
+                        variant_id=line.variant_id,
+                        quantity=min(line.quantity, cap),
+                    )
+                continue
+            merged = max(have.quantity, min(have.quantity + line.quantity, cap))
+            if merged != have.quantity:
+                have.quantity = merged
+                await have.save(update_fields=["quantity"])
+        updates: dict[str, object] = {"updated_at": _now()}
+        if not target.coupon_codes and guest.coupon_codes:
+            updates["coupon_codes"] = guest.coupon_codes
+        for name in ("email", "shipping_address", "delivery_method", "payment_method"):
+            if getattr(target, name) is None and getattr(guest, name) is not None:
+                updates[name] = getattr(guest, name)
+        if target.delivery_method is None and guest.delivery_method is not None:
+            updates["delivery_date"] = guest.delivery_date
+            updates["delivery_window"] = guest.delivery_window
+        await Cart.filter(id=target.id).update(**updates)

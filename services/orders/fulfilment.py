@@ -1,0 +1,47 @@
+"""Staff moving paid orders through the warehouse: fulfilling, shipped, delivered, completed."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from models.orders import Order, OrderStatus
+from services.orders import lifecycle
+from services.orders.codes import OrderErrorCode, error
+from services.orders.lifecycle import Actor
+
+
+async def locked_order(order_id: int) -> Order:
+    """The order with its row locked for this transaction (call inside in_transaction)."""
+    order = await Order.filter(id=order_id).select_for_update().first()
+    if order is None:
+        raise error(OrderErrorCode.ORDER_NOT_FOUND, "No such order.", field="orderId")
+    return order
+
+
+async def _advance(order_id: int, target: OrderStatus, *, actor: Actor, message: str) -> Order:
+    async with in_transaction():
+        order = await locked_order(order_id)
+        return await lifecycle.transition(order, target, actor=actor, message=message)
+
+
+async def fulfill_order(*, order_id: int, actor: Actor) -> Order:
+    """Start picking and packing a paid order."""
+    return await _advance(
+        order_id, OrderStatus.FULFILLING, actor=actor, message="Being picked and packed."
+    )
+
+
+async def mark_shipped(*, order_id: int, actor: Actor, tracking_note: str = "") -> Order:
+    """The parcel has left the warehouse."""
+    message = "Shipped." + (f" {tracking_note}" if tracking_note else "")
+    return await _advance(order_id, OrderStatus.SHIPPED, actor=actor, message=message)
+
+
+async def mark_delivered(*, order_id: int, actor: Actor) -> Order:
+    """The parcel has reached the customer."""
+    return await _advance(order_id, OrderStatus.DELIVERED, actor=actor, message="Delivered.")
+
+
+async def complete_order(*, order_id: int, actor: Actor) -> Order:
+    """Close a delivered order (e.g. once its return window has passed)."""
+    return await _advance(order_id, OrderStatus.COMPLETED, actor=actor, message="Completed.")
