@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from api.middleware import RequestIdMiddleware
 from api.settings import Settings, load_settings
 from schema import build_schema
 from services.accounts import tokens
+from services.orders import reservations
 
 
 def configure_logging(settings: Settings) -> None:
@@ -45,9 +47,14 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         configure_cache(settings)
         if manage_database:
             await init_db(settings)
+        # Cancels unpaid orders whose stock reservation ran out, and restocks them.
+        sweeper = asyncio.create_task(reservations.sweep_forever())
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             if manage_database:
                 await close_db()
 

@@ -1,4 +1,4 @@
-"""The `shopgraph` command: serve, migrate, seed, import-catalog, export-schema, create-staff."""
+"""The `shopgraph` command: serve, migrate, seed, imports, export-schema, create-staff."""
 
 from __future__ import annotations
 
@@ -60,6 +60,21 @@ def cmd_import_catalog(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     report = asyncio.run(_with_db(settings, lambda: import_catalog(path=path)))
     print("imported catalog: " + json.dumps(report))
+    return 0
+
+
+def cmd_import_orders(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from services.orders.importer import import_orders
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    report = asyncio.run(_with_db(settings, lambda: import_orders(path=path)))
+    print(f"imported orders in {time.perf_counter() - started:.1f}s: " + json.dumps(report))
     return 0
 
 
@@ -159,6 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     importer = sub.add_parser("import-catalog", help="load the online-retail product list")
     importer.add_argument("--file", default=str(DEFAULT_RETAIL_CSV))
     importer.set_defaults(func=cmd_import_catalog)
+
+    orders = sub.add_parser(
+        "import-orders",
+        help="load the online-retail customers and order history (products first)",
+    )
+    orders.add_argument("--file", default=str(DEFAULT_RETAIL_CSV))
+    orders.set_defaults(func=cmd_import_orders)
 
     staff = sub.add_parser("create-staff", help="create or promote a staff user (first admin)")
     staff.add_argument("--email", required=True)

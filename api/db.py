@@ -9,6 +9,7 @@ from tortoise import Tortoise
 from api.settings import Settings
 
 APP_LABEL = "shopgraph"
+POSTGRES_POOL_MAXSIZE = 20
 MODEL_MODULES = ["models.catalog", "models.accounts", "models.orders", "models.analytics"]
 
 
@@ -17,6 +18,9 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     url = settings.database_url
     if url.startswith("postgresql://"):
         url = "postgres://" + url.removeprefix("postgresql://")
+    if url.startswith(("postgres://", "asyncpg://")) and "maxsize=" not in url:
+        # tortoise's default pool (5) queues concurrent checkouts; ?maxsize= overrides this.
+        url += ("&" if "?" in url else "?") + f"maxsize={POSTGRES_POOL_MAXSIZE}"
     return {
         "connections": {"default": url},
         "apps": {

@@ -12,6 +12,7 @@ from starlette.requests import HTTPConnection
 from models.accounts import ApiKey, User
 from resolvers.accounts.loaders import AccountLoaders
 from resolvers.catalog.loaders import CatalogLoaders
+from resolvers.orders.loaders import OrdersLoaders
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Loaders:
 
     catalog: CatalogLoaders = field(default_factory=CatalogLoaders)
     accounts: AccountLoaders = field(default_factory=AccountLoaders)
+    orders: OrdersLoaders = field(default_factory=OrdersLoaders)
 
 
 @dataclass

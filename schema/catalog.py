@@ -73,7 +73,7 @@ class LoadedNode(relay.Node):
         raise NotImplementedError
 
     @classmethod
-    def visible(cls, row: Any, info: Info) -> bool:
+    def visible(cls, info: Info, row: Any) -> bool:
         """Whether the caller may see `row`; hidden rows resolve to null."""
         return True
 
@@ -89,7 +89,7 @@ class LoadedNode(relay.Node):
         for key in keys:
             row = next(found) if key is not None else None
             result.append(
-                cls.from_model(row) if row is not None and cls.visible(row, info) else None
+                cls.from_model(row) if row is not None and cls.visible(info, row) else None
             )
         return result
 
@@ -222,7 +222,7 @@ class VariantType(LoadedNode):
     @strawberry.field(description="The product this variant belongs to.")
     async def product(self, info: Info) -> ProductType | None:
         row = await info.context.loaders.catalog.product_by_id.load(self.product_id)
-        if row is None or not ProductType.visible(row, info):
+        if row is None or not ProductType.visible(info, row):
             return None
         return ProductType.from_model(row)
 
@@ -321,7 +321,7 @@ class ProductType(LoadedNode):
     category_id: strawberry.Private[int | None]
 
     @classmethod
-    def visible(cls, row: m.Product, info: Info) -> bool:
+    def visible(cls, info: Info, row: m.Product) -> bool:
         return queries.can_see_product(info, row)
 
     @classmethod

@@ -15,6 +15,7 @@ from schema.accounts import AccountMutation, AccountQuery
 from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogQuery
 from schema.catalog_admin import CatalogMutation
+from schema.orders import OrdersMutation, OrdersQuery
 
 MAX_NODES = 100
 
@@ -34,7 +35,7 @@ async def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(CatalogQuery, AccountQuery):
+class Query(CatalogQuery, AccountQuery, OrdersQuery):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
     )
@@ -55,5 +56,5 @@ class Query(CatalogQuery, AccountQuery):
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(AccountMutation, CatalogMutation, AnalyticsMutation):
+class Mutation(AccountMutation, CatalogMutation, AnalyticsMutation, OrdersMutation):
     pass

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from models.accounts import Address, ChildProfile, Permission, User
-from models.catalog import Product, ProductStatus, Variant
+from models.catalog import Category, Product, ProductStatus, Variant
+from models.orders import Coupon, FlashPrice, Order
 from services.accounts import passwords, tokens
 
 _sequence = itertools.count(1)
@@ -83,3 +85,78 @@ async def create_child_profile(user: User, **overrides: object) -> ChildProfile:
 
     values: dict[str, Any] = {"name": "Mia", "birth_month": "2021-05", **overrides}
     return await create_child(user_id=user.id, **values)
+
+
+async def create_category(*, parent: Category | None = None) -> Category:
+    """A category (under `parent`) with its materialized path filled in."""
+    slug = unique("test-category")
+    category = await Category.create(
+        slug=slug,
+        name=f"Category {slug}",
+        parent=parent,
+        path="/",
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    category.path = f"{parent.path if parent else '/'}{category.id}/"
+    await category.save(update_fields=["path"])
+    return category
+
+
+async def create_coupon(**overrides: Any) -> Coupon:
+    """A coupon (10% off everything unless overridden) with a unique code."""
+    from models.orders import CouponKind
+
+    values: dict[str, Any] = {
+        "code": unique("CPN").upper().replace("-", ""),
+        "kind": CouponKind.PERCENTAGE,
+        "value": Decimal("10"),
+        **overrides,
+    }
+    return await Coupon.create(**values)
+
+
+async def create_flash_price(
+    variant: Variant,
+    *,
+    price: str,
+    starts_in: timedelta = -timedelta(hours=1),
+    ends_in: timedelta = timedelta(hours=2),
+) -> FlashPrice:
+    """A flash price on `variant`, running now unless the offsets say otherwise."""
+    now = datetime.now(UTC)
+    return await FlashPrice.create(
+        variant=variant, price=Decimal(price), starts_at=now + starts_in, ends_at=now + ends_in
+    )
+
+
+async def create_order(
+    user: User | None, *, lines: int = 2, status: str = "paid", price: str = "10.00"
+) -> Order:
+    """A placed order written directly (no checkout), for history and permission tests."""
+    from models.orders import OrderLine, OrderStatus
+
+    now = datetime.now(UTC)
+    unit = Decimal(price)
+    order = await Order.create(
+        number=unique("T").upper()[:32],
+        user=user,
+        email=user.email if user else f"{unique('guest')}@example.com",
+        status=OrderStatus(status),
+        subtotal=unit * lines,
+        total=unit * lines,
+        placed_at=now,
+        paid_at=now if status != "unpaid" else None,
+    )
+    variant = await create_variant(stock=100, price=price)
+    for _ in range(lines):
+        await OrderLine.create(
+            order=order,
+            variant=variant,
+            product_id=variant.product_id,
+            product_name="Test toy",
+            sku=variant.sku,
+            quantity=1,
+            unit_price=unit,
+            total=unit,
+        )
+    return order

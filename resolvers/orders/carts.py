@@ -116,5 +116,5 @@ async def complete(
         idempotency_key=idempotency_key,
         payment_token=payment_token,
     )
-    info.context.loaders.orders.order_by_id.clear(result.order.id)
+    info.context.loaders.orders.forget_order(result.order.id)
     return result

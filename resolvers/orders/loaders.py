@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -11,6 +13,12 @@ from models.orders import Cart, CartLine, Order, OrderEvent, OrderLine, Payment,
 from resolvers.catalog.loaders import ByForeignKeyLoader, ByIdLoader
 from services.orders.coupons import Customer
 from services.orders.pricing import Pricing, price_cart
+
+
+def forget(loader: DataLoader[Any, Any], key: int) -> None:
+    """Drop a cached key (strawberry's `clear` raises for keys it never loaded)."""
+    with contextlib.suppress(KeyError):
+        loader.clear(key)
 
 
 class CartPricingLoader(DataLoader[int, Pricing | None]):
@@ -22,9 +30,7 @@ class CartPricingLoader(DataLoader[int, Pricing | None]):
     async def _load(self, keys: Sequence[int]) -> list[Pricing | None]:
         carts = {cart.id: cart for cart in await Cart.filter(id__in=list(set(keys)))}
         owners = {c.user_id for c in carts.values() if c.user_id is not None and not c.email}
-        emails = (
-            dict(await User.filter(id__in=owners).values_list("id", "email")) if owners else {}
-        )
+        emails = dict(await User.filter(id__in=owners).values_list("id", "email")) if owners else {}
         result: list[Pricing | None] = []
         for key in keys:
             cart = carts.get(key)
@@ -57,6 +63,16 @@ class OrdersLoaders:
             self.order_by_id.prime(order.pk, order)
 
     def forget_cart(self, cart_id: int) -> None:
-        """After a change to a cart, price it again when next asked."""
-        self.cart_pricing.clear(cart_id)
-        self.cart_by_id.clear(cart_id)
+        """After a change to a cart, read and price it again when next asked."""
+        forget(self.cart_pricing, cart_id)
+        forget(self.cart_by_id, cart_id)
+
+    def forget_order(self, order_id: int) -> None:
+        """After a change to an order, read it and its relations again when next asked."""
+        for loader in (
+            self.order_by_id,
+            self.lines_by_order_id,
+            self.payments_by_order_id,
+            self.events_by_order_id,
+        ):
+            forget(loader, order_id)

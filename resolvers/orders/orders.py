@@ -18,7 +18,9 @@ from services.orders.codes import OrderErrorCode, error
 from services.orders.history import OrderFilter, list_orders
 
 
-async def _page(info: Info, filters: OrderFilter, first: int | None, after: str | None) -> Page[Order]:
+async def _page(
+    info: Info, filters: OrderFilter, first: int | None, after: str | None
+) -> Page[Order]:
     win = window(first, after)
     found = await list_orders(filters=filters, offset=win.offset, limit=win.limit)
     info.context.loaders.orders.prime_orders(found.orders)
@@ -45,13 +47,7 @@ async def order(info: Info, *, order_id: int | None) -> Order | None:
 
 
 async def _fresh(info: Info, order_id: int) -> Order:
-    info.context.loaders.orders.order_by_id.clear(order_id)
-    for loader in (
-        info.context.loaders.orders.lines_by_order_id,
-        info.context.loaders.orders.payments_by_order_id,
-        info.context.loaders.orders.events_by_order_id,
-    ):
-        loader.clear(order_id)
+    info.context.loaders.orders.forget_order(order_id)
     return await Order.get(id=order_id)
 
 

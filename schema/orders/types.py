@@ -217,7 +217,7 @@ class CartLineType(OwnedNode):
         return VariantType.from_model(self.variant_row)
 
     @classmethod
-    def from_priced(cls, line: PricedLine, currency: str) -> CartLineType:
+    def from_priced(cls, line: PricedLine, currency: str) -> Self:
         return cls(
             id=line.line_id,
             quantity=line.quantity,
@@ -245,10 +245,10 @@ class CartLineType(OwnedNode):
                 result.append(None)
                 continue
             pricing = await loaders.cart_pricing.load(cart.id)
-            priced = next((p for p in pricing.lines if p.line_id == row.id), None) if pricing else None
-            result.append(
-                cls.from_priced(priced, pricing.currency) if priced and pricing else None  # type: ignore[misc]
+            priced = (
+                next((p for p in pricing.lines if p.line_id == row.id), None) if pricing else None
             )
+            result.append(cls.from_priced(priced, pricing.currency) if priced and pricing else None)
         return result
 
 
@@ -462,8 +462,7 @@ class OrderEventType:
 
 
 @strawberry.type(
-    description="What the order cost: total = subtotal + shipping - discountTotal - "
-    "pointsDiscount."
+    description="What the order cost: total = subtotal + shipping - discountTotal - pointsDiscount."
 )
 class OrderTotals:
     subtotal: Money

@@ -85,9 +85,7 @@ async def set_shipping_address(
     if (address is None) == (address_id is None):
         raise error(C.ADDRESS_INCOMPLETE, "Pass either address or addressId.", field="address")
     if address_id is not None:
-        saved = (
-            await Address.get_or_none(id=address_id, user_id=user_id) if user_id else None
-        )
+        saved = await Address.get_or_none(id=address_id, user_id=user_id) if user_id else None
         if saved is None:
             raise error(C.ADDRESS_NOT_FOUND, "No such saved address.", field="addressId")
         address = AddressSpec(
@@ -295,9 +293,9 @@ async def _take_stock(pricing: Pricing) -> None:
             stock=F("stock") - units[variant_id]
         )
         if taken == 0:
-            left = await Variant.filter(id=variant_id).values_list("stock", flat=True)
+            current = await Variant.get_or_none(id=variant_id)
             raise StockError(
-                available=int(left[0]) if left else 0, field="lines", item=names[variant_id]
+                available=current.stock if current else 0, field="lines", item=names[variant_id]
             )
     for product_id in sorted(sold):
         await Product.filter(id=product_id).update(sales_count=F("sales_count") + sold[product_id])
@@ -402,8 +400,7 @@ async def complete_checkout(
     if not IDEMPOTENCY_KEY_PATTERN.match(idempotency_key or ""):
         raise error(
             C.IDEMPOTENCY_KEY_INVALID,
-            "The idempotency key is 8-100 letters, digits, '-', '_', '.' or ':' "
-            "(a UUID is ideal).",
+            "The idempotency key is 8-100 letters, digits, '-', '_', '.' or ':' (a UUID is ideal).",
             field="idempotencyKey",
         )
     existing = await _replay(idempotency_key, cart_token=cart_token, user_id=user_id)

@@ -23,7 +23,9 @@ from services.orders.codes import OrderErrorCode, error
 
 CENT = Decimal("0.01")
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,39}$")
-GOODS_KINDS = frozenset({CouponKind.PERCENTAGE, CouponKind.FIXED_AMOUNT, CouponKind.SPEND_THRESHOLD})
+GOODS_KINDS = frozenset(
+    {CouponKind.PERCENTAGE, CouponKind.FIXED_AMOUNT, CouponKind.SPEND_THRESHOLD}
+)
 STACKING_RULE = (
     "At most one of PERCENTAGE, FIXED_AMOUNT or SPEND_THRESHOLD per order, plus optionally "
     "one FREE_SHIPPING coupon. Percentage and fixed discounts apply only to the lines in the "
@@ -145,9 +147,7 @@ async def check_coupon(
                 field="code",
             )
     if coupon.new_customers_only and await has_paid_order(customer):
-        raise error(
-            C.COUPON_NEW_CUSTOMERS_ONLY, f"{code} is for a first order only.", field="code"
-        )
+        raise error(C.COUPON_NEW_CUSTOMERS_ONLY, f"{code} is for a first order only.", field="code")
     scoped = [item for item in items if in_scope(coupon, item)]
     if not scoped:
         raise error(
@@ -211,7 +211,10 @@ def goods_discounts(coupon: Coupon, items: Sequence[Item]) -> list[Decimal]:
             for item, inside in zip(items, scope, strict=True)
         ]
     if coupon.kind in (CouponKind.FIXED_AMOUNT, CouponKind.SPEND_THRESHOLD):
-        weights = [item.subtotal if inside else Decimal(0) for item, inside in zip(items, scope, strict=True)]
+        weights = [
+            item.subtotal if inside else Decimal(0)
+            for item, inside in zip(items, scope, strict=True)
+        ]
         return _allocate(min(value, sum(weights, Decimal(0))), weights)
     return [Decimal(0) for _ in items]
 

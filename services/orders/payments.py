@@ -142,7 +142,9 @@ class SandboxProvider:
             return self._answers[idempotency_key]
         auth = self._find(reference)
         if auth is None or auth.voided:
-            return ProviderResult(False, error_code=C.PAYMENT_PROVIDER_ERROR, message="No such authorization.")
+            return ProviderResult(
+                False, error_code=C.PAYMENT_PROVIDER_ERROR, message="No such authorization."
+            )
         if auth.captured + amount > auth.amount:
             return ProviderResult(
                 False, error_code=C.PAYMENT_PROVIDER_ERROR, message="Capture exceeds authorization."
@@ -157,7 +159,9 @@ class SandboxProvider:
             return self._answers[idempotency_key]
         auth = self._find(reference)
         if auth is None:
-            return ProviderResult(False, error_code=C.PAYMENT_PROVIDER_ERROR, message="No such charge.")
+            return ProviderResult(
+                False, error_code=C.PAYMENT_PROVIDER_ERROR, message="No such charge."
+            )
         if amount <= 0 or auth.refunded + amount > auth.captured:
             return ProviderResult(
                 False,
@@ -174,7 +178,9 @@ class SandboxProvider:
         auth = self._find(reference)
         if auth is None or auth.captured > 0:
             return ProviderResult(
-                False, error_code=C.PAYMENT_PROVIDER_ERROR, message="Only uncaptured payments can be voided."
+                False,
+                error_code=C.PAYMENT_PROVIDER_ERROR,
+                message="Only uncaptured payments can be voided.",
             )
         auth.voided = True
         return self._remember(idempotency_key, ProviderResult(True, reference, auth.amount))
@@ -213,7 +219,9 @@ class ChargeResult:
     error: DomainError | None = None
 
 
-async def _fail(payment: Payment, order: Order, result: ProviderResult, actor: Actor) -> ChargeResult:
+async def _fail(
+    payment: Payment, order: Order, result: ProviderResult, actor: Actor
+) -> ChargeResult:
     code = result.error_code or C.PAYMENT_PROVIDER_ERROR
     payment.status = PaymentStatus.FAILED
     payment.failure_code = code.value
@@ -252,7 +260,10 @@ async def charge_order(*, order: Order, token: str, actor: Actor) -> ChargeResul
     )
     key = f"payment-{payment.id}"
     authorized = await provider.authorize(
-        token=token, amount=Decimal(order.total), currency=order.currency, idempotency_key=f"{key}-authorize"
+        token=token,
+        amount=Decimal(order.total),
+        currency=order.currency,
+        idempotency_key=f"{key}-authorize",
     )
     if not authorized.success or authorized.reference is None:
         return await _fail(payment, order, authorized, actor)
@@ -260,7 +271,9 @@ async def charge_order(*, order: Order, token: str, actor: Actor) -> ChargeResul
     payment.status = PaymentStatus.AUTHORIZED
     await payment.save(update_fields=["provider_reference", "status", "updated_at"])
     captured = await provider.capture(
-        reference=authorized.reference, amount=Decimal(order.total), idempotency_key=f"{key}-capture"
+        reference=authorized.reference,
+        amount=Decimal(order.total),
+        idempotency_key=f"{key}-capture",
     )
     if not captured.success:
         await provider.void(reference=authorized.reference, idempotency_key=f"{key}-void")
@@ -281,7 +294,9 @@ async def charge_order(*, order: Order, token: str, actor: Actor) -> ChargeResul
     except DomainError:
         # The order was cancelled (e.g. its reservation expired) while the card was charged.
         await provider.refund(
-            reference=authorized.reference, amount=Decimal(order.total), idempotency_key=f"{key}-undo"
+            reference=authorized.reference,
+            amount=Decimal(order.total),
+            idempotency_key=f"{key}-undo",
         )
         payment.status = PaymentStatus.REFUNDED
         payment.captured_amount = Decimal(order.total)
@@ -291,7 +306,9 @@ async def charge_order(*, order: Order, token: str, actor: Actor) -> ChargeResul
         )
         return ChargeResult(
             payment,
-            error(C.ORDER_NOT_PAYABLE, f"Order {order.number} was cancelled; the charge was refunded."),
+            error(
+                C.ORDER_NOT_PAYABLE, f"Order {order.number} was cancelled; the charge was refunded."
+            ),
         )
     return ChargeResult(payment)
 
@@ -335,7 +352,9 @@ async def refund_payments(
             idempotency_key=f"{idempotency_key}:{payment.id}",
         )
         if not result.success:
-            raise error(result.error_code or C.PAYMENT_PROVIDER_ERROR, result.message, field="amount")
+            raise error(
+                result.error_code or C.PAYMENT_PROVIDER_ERROR, result.message, field="amount"
+            )
         refunds.append(
             await Refund.create(
                 payment_id=payment.id,
@@ -354,7 +373,9 @@ async def refund_payments(
         await payment.save(update_fields=["refunded_amount", "status", "updated_at"])
         remaining -= share
     if remaining > 0:
-        raise error(C.REFUND_EXCEEDS_CAPTURED, "Not enough was captured to refund that.", field="amount")
+        raise error(
+            C.REFUND_EXCEEDS_CAPTURED, "Not enough was captured to refund that.", field="amount"
+        )
     return refunds
 
 

@@ -241,7 +241,9 @@ async def price_cart(
 
     valid: list[Coupon] = []
     codes = list(cart.coupon_codes or [])
-    found = {c.code: c for c in await Coupon.filter(code__in=codes, is_active=True)} if codes else {}
+    found = (
+        {c.code: c for c in await Coupon.filter(code__in=codes, is_active=True)} if codes else {}
+    )
     for code in codes:
         coupon = found.get(code)
         if coupon is None:

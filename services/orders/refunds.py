@@ -45,9 +45,12 @@ async def refund_order(
     key = idempotency_key or uuid.uuid4().hex
     async with in_transaction():
         order = await locked_order(order_id)
-        if idempotency_key and await Refund.filter(
-            payment__order_id=order.id, idempotency_key__startswith=f"{key}:"
-        ).exists():
+        if (
+            idempotency_key
+            and await Refund.filter(
+                payment__order_id=order.id, idempotency_key__startswith=f"{key}:"
+            ).exists()
+        ):
             return order
         if order.status not in lifecycle.REFUNDABLE:
             raise error(

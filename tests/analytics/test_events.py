@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from models.accounts import User
 from models.analytics import BehaviourEvent, EventKind
 from models.orders import Cart, Order, OrderLine, OrderStatus
@@ -17,6 +19,8 @@ from services.analytics.events import (
     track_events,
 )
 from tests.factories import create_user, create_variant, unique
+
+pytestmark = pytest.mark.usefixtures("database")
 
 
 async def _order(

@@ -96,6 +96,8 @@ SEARCH = """
 query Search($text: String!) { products(search: $text, first: 20) { edges { node { slug } } } }
 """
 
+pytestmark = pytest.mark.usefixtures("database")
+
 
 def _word() -> str:
     """A made-up word no other product contains, so search results are ours alone."""
@@ -488,3 +490,24 @@ async def test_service_rounds_nothing_silently() -> None:
     assert raised.value.code == "INVALID_PRICE"
     assert (await Variant.get(id=variant.id)).price == Decimal("19.99")
     assert (await Product.get(id=variant.product_id)).status == ProductStatus.ACTIVE
+
+
+async def test_concurrent_cross_moves_never_make_a_cycle() -> None:
+    if not using_postgres():
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... to run")
+    a = await admin.create_category(fields={"name": f"Cross {unique('a')}"})
+    b = await admin.create_category(fields={"name": f"Cross {unique('b')}"})
+
+    async def move(child: Category, parent: Category) -> str:
+        try:
+            await admin.update_category(category_id=child.id, changes={"parent_id": parent.id})
+        except DomainError as error:
+            return error.code
+        return "moved"
+
+    results = await asyncio.gather(move(a, b), move(b, a))
+    assert sorted(results) == ["CATEGORY_CYCLE", "moved"]
+    rows = {row.id: row for row in await Category.filter(id__in=[a.id, b.id])}
+    assert sorted(row.depth for row in rows.values()) == [0, 1]
+    child = next(row for row in rows.values() if row.depth == 1)
+    assert rows[child.parent_id].parent_id is None  # type: ignore[index]

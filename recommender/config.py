@@ -1,0 +1,108 @@
+"""Settings of a fit: event weights, decay, component sizes and how the blend is tuned."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+DEFAULT_EVENT_WEIGHTS: dict[str, float] = {
+    "view": 1.0,
+    "click": 2.0,
+    "favourite": 3.0,
+    "add_to_cart": 4.0,
+    "purchase": 5.0,
+}
+
+EVENT_ALIASES: dict[str, str] = {
+    "favorite": "favourite",
+    "like": "favourite",
+    "wishlist": "favourite",
+    "cart": "add_to_cart",
+    "add-to-cart": "add_to_cart",
+    "addtocart": "add_to_cart",
+    "buy": "purchase",
+    "order": "purchase",
+    "transaction": "purchase",
+    "rating": "rate",
+    "rated": "rate",
+}
+
+
+def canonical_event(event: str | None) -> str | None:
+    """The canonical name of an event type (aliases folded, lower case)."""
+    if event is None:
+        return None
+    name = event.strip().lower().replace(" ", "_")
+    if not name:
+        return None
+    return EVENT_ALIASES.get(name, name)
+
+
+@dataclass
+class Config:
+    """Everything a fit can be told; the defaults suit both thin purchase logs and rating data."""
+
+    # --- how one interaction becomes a weight -------------------------------------------
+    event_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EVENT_WEIGHTS))
+    default_event_weight: float = 1.0  # a row with no (or an unknown) event type
+    rating_influence: float = 0.5  # an explicit rating scales its weight by 1 +/- this
+    half_life_days: float | None = 180.0  # recency decay of interaction weights (None: off)
+
+    # --- popularity ------------------------------------------------------------------------
+    # candidates for the popularity component's half-life, chosen on the validation split
+    trending_half_lives: tuple[float | None, ...] = (None, 60.0, 14.0)
+    trending_window_days: float = 14.0  # "trending" explanation: this recent window vs all time
+    new_item_days: float = 30.0  # "new" explanation: first seen this recently
+
+    # --- item-item neighbours -----------------------------------------------------------------
+    neighbours: int = 100  # neighbour list length per item
+    similarity_shrink: float = 5.0  # cosine shrinkage towards 0 for rarely co-consumed pairs
+    user_activity_damping: float = 0.5  # co-occurrences from heavy users count 1 / n**this
+
+    # --- factor model (surprise SVD on 0/1 with sampled negatives) -------------------------
+    factors: int = 64
+    epochs: int = 20
+    learning_rate: float = 0.005
+    regularisation: float = 0.02
+    negatives_per_positive: float = 3.0
+    max_training_ratings: int = 3_000_000  # fewer negatives are sampled past this
+    min_factor_interactions: int = 2000  # below this many user-item pairs the factors are skipped
+    fold_in_regularisation: float = 0.5
+
+    # --- content ---------------------------------------------------------------------------------
+    content_neighbours: int = 50
+    new_item_weight: float = 0.5  # blend weight of content similarity for items never interacted
+
+    # --- blend -----------------------------------------------------------------------------------
+    tune: bool = True  # tune blend weights on a validation split carved from the training data
+    validation: str = "random"  # "random" or "time"
+    validation_users: int = 2000  # at most this many validation users are scored
+    activity_buckets: tuple[int, ...] = (3, 7, 15, 40)  # upper bounds of history-size buckets
+    min_bucket_users: int = 60  # a smaller bucket inherits the weights tuned over all users
+    tuning_k: int = 10
+    seed: int = 42
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        data = asdict(self)
+        data["trending_half_lives"] = list(self.trending_half_lives)
+        data["activity_buckets"] = list(self.activity_buckets)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Config:
+        """Rebuild from `to_json` output, ignoring keys this version does not know."""
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        if "trending_half_lives" in values:
+            values["trending_half_lives"] = tuple(values["trending_half_lives"])
+        if "activity_buckets" in values:
+            values["activity_buckets"] = tuple(values["activity_buckets"])
+        return cls(**values)
+
+    def event_weight(self, event: str | None) -> float:
+        """The weight of one event type."""
+        name = canonical_event(event)
+        if name is None:
+            return self.default_event_weight
+        return float(self.event_weights.get(name, self.default_event_weight))

@@ -1,0 +1,370 @@
+"""A fitted model: vectorised scoring, recommend, similar, explain; save and load."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from recommender.config import Config, canonical_event
+from recommender.content import ContentFeatures, Context, context_mask_and_boost
+from recommender.data import SECONDS_PER_DAY, IdMap, Interaction
+from recommender.factors import Factors
+from recommender.hybrid import (
+    CONTENT,
+    FACTORS,
+    NEIGHBOURS,
+    POPULARITY,
+    Blend,
+    combine,
+    scale_max,
+    scale_min_max,
+    spread,
+)
+from recommender.neighbours import Neighbours
+
+FORMAT = "shopgraph-recommender"
+VERSION = 1
+CONTEXT_BOOST = 1.0  # added to items matching the context's interests (scores live in [0, 1])
+EXPLAIN_HISTORY = 500  # explanations look at the user's strongest items only
+EVENT_VERBS = {
+    "view": "viewed",
+    "click": "clicked",
+    "favourite": "favourited",
+    "add_to_cart": "added_to_cart",
+    "purchase": "bought",
+    "rate": "rated",
+}
+
+SessionEvent = Hashable | tuple[Hashable, str | None] | Interaction
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommended item, its blended score and the short code of why (see `Explanation`)."""
+
+    item: Hashable
+    score: float
+    reason: str
+    source_item: Hashable | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why an item is shown, as data for the UI to phrase.
+
+    `kind` is one of `because_you_<verb>` (viewed, clicked, favourited, added_to_cart, bought,
+    rated, interacted), `popular_in_category`, `trending`, `new`, `popular`; `source_item` is
+    the user's item that contributed most through neighbours, when there is one.
+    """
+
+    kind: str
+    source_item: Hashable | None = None
+    data: dict[str, float | str | None] = field(default_factory=dict)
+
+
+@dataclass
+class Profile:
+    """What is known of one shopper for a request: item indices, weights, strongest event codes."""
+
+    items: np.ndarray
+    weights: np.ndarray
+    events: np.ndarray
+    user_row: int | None
+    refold: bool
+
+
+@dataclass
+class Model:
+    """Fitted arrays; build with `recommender.fit`, never by hand."""
+
+    config: Config
+    users: IdMap
+    items: IdMap
+    history: sp.csr_matrix  # users x items, log(1 + decayed weighted events)
+    history_events: np.ndarray  # int8 per history entry: index into event_names
+    event_names: list[str | None]
+    popularity: np.ndarray  # normalised popularity component (max 1)
+    user_counts: np.ndarray  # distinct users per item
+    recent_share: np.ndarray  # share of events in the trending window
+    overall_share: np.ndarray  # share of all events
+    first_seen: np.ndarray  # timestamp, NaN when unknown
+    warm: np.ndarray  # bool: the item has interactions
+    neighbours: Neighbours
+    content: Neighbours | None
+    features: ContentFeatures | None
+    categories: list[str | None]
+    factors: Factors | None
+    blend: Blend
+    reference_time: float
+    popularity_half_life: float | None
+    tuning: dict[str, Any] = field(default_factory=dict)
+
+    # ----------------------------------------------------------------- scoring
+
+    @property
+    def available(self) -> np.ndarray:
+        """Which blend components this model has (popularity, neighbours, factors, content)."""
+        return np.array([True, True, self.factors is not None, self.content is not None])
+
+    def profile(self, user: Hashable | None, session_events: Iterable[SessionEvent] = ()) -> Profile:
+        """The user's history (if known) plus this session's events."""
+        row = self.users.get(user) if user is not None else None
+        if row is not None:
+            start, stop = self.history.indptr[row], self.history.indptr[row + 1]
+            items = self.history.indices[start:stop].astype(np.int64)
+            weights = self.history.data[start:stop].astype(np.float64)
+            events = self.history_events[start:stop].astype(np.int64)
+        else:
+            items, weights, events = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
+        extra = self._session(session_events)
+        if not extra:
+            return Profile(items, weights, events, row, refold=False)
+        extra_items = np.array([i for i, _, _ in extra], dtype=np.int64)
+        extra_weights = np.log1p(np.array([w for _, w, _ in extra]))
+        extra_events = np.array([e for _, _, e in extra], dtype=np.int64)
+        all_items = np.concatenate([items, extra_items])
+        unique, inverse = np.unique(all_items, return_inverse=True)
+        merged = np.bincount(inverse, weights=np.concatenate([weights, extra_weights]))
+        codes = np.full(len(unique), -1, dtype=np.int64)
+        codes[inverse] = np.concatenate([events, extra_events])  # the session's event wins
+        return Profile(unique, merged, codes, row, refold=True)
+
+    def _session(self, session_events: Iterable[SessionEvent]) -> list[tuple[int, float, int]]:
+        parsed: list[tuple[int, float, int]] = []
+        for entry in session_events or ():
+            if isinstance(entry, Interaction):
+                item, event = entry.item, entry.event
+            elif isinstance(entry, tuple) and len(entry) == 2:
+                item, event = entry
+            else:
+                item, event = entry, None
+            index = self.items.get(item)
+            if index is None:
+                continue
+            name = canonical_event(event)
+            code = self.event_names.index(name) if name in self.event_names else -1
+            parsed.append((index, self.config.event_weight(name), code))
+        return parsed
+
+    def components(self, profile: Profile) -> np.ndarray:
+        """The normalised component scores (4 x items) for one profile."""
+        n = len(self.items)
+        result = np.zeros((4, n))
+        result[POPULARITY] = self.popularity
+        if len(profile.items) == 0:
+            return result
+        result[NEIGHBOURS] = scale_max(spread(self.neighbours, profile.items, profile.weights, n))
+        if self.content is not None:
+            result[CONTENT] = scale_max(spread(self.content, profile.items, profile.weights, n))
+        if self.factors is not None:
+            if profile.user_row is not None and not profile.refold:
+                raw = self.factors.scores(profile.user_row)
+            else:
+                known = self.warm[profile.items]
+                if not known.any():
+                    return result
+                vector = self.factors.fold_in(
+                    profile.items[known],
+                    profile.weights[known],
+                    self.config.fold_in_regularisation,
+                )
+                raw = self.factors.item @ vector + self.factors.item_bias
+            result[FACTORS] = scale_min_max(raw.astype(np.float64), self.warm)
+        return result
+
+    def score(self, profile: Profile, context: Context | None = None) -> np.ndarray:
+        """Blended score of every item for a profile (higher is better; -inf: not allowed)."""
+        weights = self.blend.row(len(profile.items))
+        components = self.components(profile)
+        scores = combine(components, weights, self.warm, self.config.new_item_weight)
+        allowed, boost = context_mask_and_boost(self.features, context, len(self.items))
+        if boost is not None:
+            scores = scores + CONTEXT_BOOST * boost
+        if allowed is not None:
+            scores[~allowed] = -np.inf
+        return scores
+
+    def scores(
+        self, user: Hashable | None, session_events: Iterable[SessionEvent] = ()
+    ) -> np.ndarray:
+        """Blended score of every item (in `items.ids` order) for a user, seen items included."""
+        return self.score(self.profile(user, session_events))
+
+    # ------------------------------------------------------------------ serving
+
+    def recommend(
+        self,
+        user: Hashable | None,
+        k: int = 10,
+        exclude: Collection[Hashable] = (),
+        candidates: Iterable[Hashable] | None = None,
+        session_events: Iterable[SessionEvent] | None = None,
+        *,
+        context: Context | None = None,
+        exclude_seen: bool = True,
+    ) -> list[Recommendation]:
+        """The top k items for a user (unknown users: popular in context plus session neighbours)."""
+        profile = self.profile(user, session_events or ())
+        scores = self.score(profile, context)
+        if exclude_seen:
+            scores[profile.items] = -np.inf
+        if exclude:
+            blocked = self.items.encode(exclude)
+            scores[blocked[blocked >= 0]] = -np.inf
+        pool: np.ndarray | None = None
+        if candidates is not None:
+            pool = self.items.encode(candidates)
+            pool = np.unique(pool[pool >= 0])
+        top = _top_k(scores, k, pool)
+        return [self._recommendation(profile, int(i), float(scores[i]), context) for i in top]
+
+    def similar(self, item: Hashable, k: int = 10) -> list[Recommendation]:
+        """Items most like `item`: behaviour neighbours, then content neighbours (for new items)."""
+        index = self.items.get(item)
+        if index is None:
+            return []
+        scores = np.zeros(len(self.items))
+        scores[self.neighbours.index[index]] += self.neighbours.weight[index]
+        reasons = np.where(scores > 0, "similar_behaviour", "similar_content")
+        if self.content is not None:
+            scale = 0.5 if self.warm[index] else 1.0
+            scores[self.content.index[index]] += scale * self.content.weight[index]
+        scores[index] = -np.inf
+        top = _top_k(np.where(scores > 0, scores, -np.inf), k, None)
+        return [Recommendation(self.items.ids[i], float(scores[i]), str(reasons[i]), item) for i in top]
+
+    def explain(
+        self,
+        user: Hashable | None,
+        item: Hashable,
+        session_events: Iterable[SessionEvent] | None = None,
+        *,
+        context: Context | None = None,
+    ) -> Explanation:
+        """Why `item` would be recommended to `user`."""
+        index = self.items.get(item)
+        if index is None:
+            return Explanation("popular")
+        return self._explain(self.profile(user, session_events or ()), index, context)
+
+    def _recommendation(
+        self, profile: Profile, index: int, score: float, context: Context | None
+    ) -> Recommendation:
+        why = self._explain(profile, index, context)
+        return Recommendation(self.items.ids[index], score, why.kind, why.source_item)
+
+    def _explain(self, profile: Profile, index: int, context: Context | None) -> Explanation:
+        items, weights, events = profile.items, profile.weights, profile.events
+        if len(items) > EXPLAIN_HISTORY:
+            keep = np.argsort(-weights)[:EXPLAIN_HISTORY]
+            items, weights, events = items[keep], weights[keep], events[keep]
+        for basis, lists in (("neighbours", self.neighbours), ("content", self.content)):
+            if lists is None or len(items) == 0:
+                continue
+            similarity = (lists.weight[items] * (lists.index[items] == index)).sum(axis=1)
+            contribution = similarity * weights
+            best = int(np.argmax(contribution))
+            if contribution[best] > 0:
+                code = int(events[best])
+                event = self.event_names[code] if 0 <= code < len(self.event_names) else None
+                verb = EVENT_VERBS.get(event or "", "interacted")
+                share = float(contribution[best] / contribution.sum())
+                data: dict[str, float | str | None] = {
+                    "basis": basis,
+                    "event": event,
+                    "similarity": float(similarity[best]),
+                    "share": share,
+                }
+                return Explanation(f"because_you_{verb}", self.items.ids[int(items[best])], data)
+        category = self.categories[index]
+        if category is not None:
+            mine = {self.categories[i] for i in items.tolist()}
+            wanted = {interest.lower() for interest in (context.interests if context else ())}
+            leaf = category.rsplit("/", 1)[-1].lower()
+            if category in mine or leaf in wanted:
+                return Explanation("popular_in_category", None, {"category": category})
+        if self.recent_share[index] >= 2.0 * self.overall_share[index] > 0:
+            data = {"recent_share": float(self.recent_share[index])}
+            data["overall_share"] = float(self.overall_share[index])
+            return Explanation("trending", None, data)
+        first = self.first_seen[index]
+        recent = self.reference_time - self.config.new_item_days * SECONDS_PER_DAY
+        if not self.warm[index] or (np.isfinite(first) and first >= recent):
+            return Explanation("new", None, {"first_seen": float(first) if np.isfinite(first) else None})
+        return Explanation("popular", None, {"users": float(self.user_counts[index])})
+
+    # ---------------------------------------------------------------- artifact
+
+    def save(self, path: str | Path) -> Path:
+        """Write one versioned .npz file atomically (temp file in the same folder + os.replace)."""
+        from recommender.artifact import to_arrays
+
+        target = Path(path)
+        if target.suffix != ".npz":
+            target = target.with_suffix(target.suffix + ".npz") if target.suffix else target.with_suffix(".npz")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        arrays = to_arrays(self)
+        descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=target.parent)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                np.savez_compressed(handle, **arrays)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return target
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        """Read a file written by `save` (checks its format and version)."""
+        from recommender.artifact import from_arrays
+
+        with np.load(Path(path), allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        return from_arrays(arrays)
+
+
+def load(path: str | Path) -> Model:
+    """Read a model written by `Model.save`."""
+    return Model.load(path)
+
+
+def json_ready(ids: Sequence[Hashable]) -> list[Any]:
+    """Ids as JSON values; only str and int survive a round trip unchanged."""
+    ready: list[Any] = []
+    for raw in ids:
+        if isinstance(raw, np.integer):
+            raw = int(raw)
+        if isinstance(raw, bool) or not isinstance(raw, str | int):
+            raise TypeError(f"ids must be str or int to be saved, got {type(raw).__name__}")
+        ready.append(raw)
+    return ready
+
+
+def _top_k(scores: np.ndarray, k: int, pool: np.ndarray | None) -> list[int]:
+    index = pool if pool is not None else np.arange(len(scores))
+    values = scores[index]
+    finite = np.isfinite(values)
+    index, values = index[finite], values[finite]
+    if k <= 0 or len(index) == 0:
+        return []
+    if k < len(values):
+        part = np.argpartition(-values, k - 1)[:k]
+        index, values = index[part], values[part]
+    order = np.lexsort((index, -values))
+    return [int(i) for i in index[order][:k]]
+
+
+def encode_meta(meta: dict[str, Any]) -> np.ndarray:
+    """JSON metadata as a uint8 array (npz holds arrays only)."""
+    return np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
