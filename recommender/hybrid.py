@@ -100,7 +100,7 @@ def _ndcg_rows(scores: np.ndarray, relevant: np.ndarray, k: int) -> np.ndarray:
     hits = np.take_along_axis(relevant, top, axis=1)
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
     dcg = hits @ discounts
-    ideal_counts = np.minimum(relevant.sum(axis=1), k)
+    ideal_counts = np.minimum(relevant.sum(axis=1), k).astype(np.int64)
     ideal = np.concatenate([[0.0], np.cumsum(discounts)])[ideal_counts]
     return np.divide(dcg, ideal, out=np.zeros_like(dcg), where=ideal > 0)
 
