@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -20,9 +22,10 @@ from api.graphiql import GRAPHIQL_STATIC_DIR, GRAPHIQL_STATIC_PREFIX
 from api.graphql import ShopGraphQL
 from api.health import healthz, readyz
 from api.middleware import RequestIdMiddleware
-from api.settings import Settings, load_settings
+from api.settings import ROOT_DIR, Settings, config, load_settings
 from schema import build_schema
 from services.accounts import tokens
+from services.feed.registry import registry as feed_registry
 from services.orders import reservations
 
 
@@ -33,6 +36,38 @@ def configure_logging(settings: Settings) -> None:
     )
 
 
+logger = logging.getLogger("shopgraph")
+
+
+async def retrain_forever(settings: Settings, interval: float) -> None:
+    """Every `interval` seconds, `shopgraph recommender train` in a separate process.
+
+    Training is CPU-bound for up to a minute; in its own process it never stalls requests.
+    Workers pick the new model up through the CURRENT pointer; when several workers run this
+    loop, the training lock lets one of them train and the others skip.
+    """
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "SHOPGRAPH_MODEL_DIR": str(feed_registry.directory),
+    }
+    while True:
+        await asyncio.sleep(interval)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "api.cli", "recommender", "train", "--quiet",
+            cwd=ROOT_DIR, env=env,
+        )  # fmt: skip
+        try:
+            code = await process.wait()
+        except asyncio.CancelledError:
+            if process.returncode is None:
+                process.terminate()
+                await process.wait()
+            raise
+        if code != 0:
+            logger.warning("recommender training exited with %s", code)
+
+
 async def _home(request: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
@@ -41,6 +76,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     """Build the app; with `manage_database` the lifespan opens and closes the pool."""
     settings = settings or load_settings()
     tokens.configure(secret=settings.secret_key)
+    # 0 turns periodic retraining off (tests do); the first run is one interval after start.
+    retrain_interval = config("SHOPGRAPH_RECOMMENDER_INTERVAL", cast=float, default=3600.0)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -49,12 +86,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             await init_db(settings)
         # Cancels unpaid orders whose stock reservation ran out, and restocks them.
         sweeper = asyncio.create_task(reservations.sweep_forever())
+        background = [sweeper]
+        if retrain_interval > 0:
+            background.append(asyncio.create_task(retrain_forever(settings, retrain_interval)))
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in background:
+                task.cancel()
+            for task in background:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if manage_database:
                 await close_db()
 

@@ -1,4 +1,4 @@
-"""The `shopgraph` command: serve, migrate, seed, imports, export-schema, create-staff."""
+"""The `shopgraph` command: serve, migrate, seed, import-catalog, export-schema, create-staff."""
 
 from __future__ import annotations
 
@@ -118,6 +118,51 @@ def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_recommender_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from recommender import Interactions, evaluate
+
+    path = Path(args.events)
+    if not path.exists():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return 2
+    try:
+        data = Interactions.from_csv(path)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    protocols = ["random", "time"] if args.protocol == "both" else [args.protocol]
+    if "time" in protocols and not data.has_timestamps:
+        print("note: no timestamp on every row, so the time protocol is skipped", file=sys.stderr)
+        protocols.remove("time")
+    print(f"{path.name}: {len(data)} rows")
+    for protocol in protocols:
+        print()
+        print(evaluate(data, protocol=protocol, k=args.k, seed=args.seed).table())
+    return 0
+
+
+def cmd_recommender_train(args: argparse.Namespace, settings: Settings) -> int:
+    from services.feed.training import TrainingBusy, train
+
+    directory = Path(args.model_dir) if args.model_dir else None
+    try:
+        report = asyncio.run(
+            _with_db(settings, lambda: train(directory=directory, progress=not args.quiet))
+        )
+    except TrainingBusy as busy:
+        print(f"skipped: {busy}")
+        return 0
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"published feed model {report.version}: {report.events} events, {report.shoppers} "
+        f"shoppers, {report.items} products; read {report.read_seconds:.1f}s, "
+        f"fit {report.fit_seconds:.1f}s -> {report.path}"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -200,6 +245,26 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default=str(ROOT_DIR / "schema.graphql"))
     export.set_defaults(func=cmd_export_schema)
+
+    recommender = sub.add_parser("recommender", help="the embedded recommender")
+    recommender_sub = recommender.add_subparsers(dest="recommender_command", required=True)
+    evaluate = recommender_sub.add_parser(
+        "evaluate",
+        help="hybrid vs popularity on an events CSV (user,item,timestamp[,event,rating])",
+    )
+    evaluate.add_argument("--events", required=True, help="CSV file of interactions")
+    evaluate.add_argument("--k", type=int, default=10, help="list length for the @k metrics")
+    evaluate.add_argument("--seed", type=int, default=42, help="seed of the random split")
+    evaluate.add_argument("--protocol", choices=["random", "time", "both"], default="both")
+    evaluate.set_defaults(func=cmd_recommender_evaluate)
+    train = recommender_sub.add_parser(
+        "train", help="fit the feed model on the database's behaviour events and publish it"
+    )
+    train.add_argument(
+        "--model-dir", default=None, help="artifact folder (default: $SHOPGRAPH_MODEL_DIR)"
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(func=cmd_recommender_train)
     return parser
 
 

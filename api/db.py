@@ -10,7 +10,13 @@ from api.settings import Settings
 
 APP_LABEL = "shopgraph"
 POSTGRES_POOL_MAXSIZE = 20
-MODEL_MODULES = ["models.catalog", "models.accounts", "models.orders", "models.analytics"]
+MODEL_MODULES = [
+    "models.catalog",
+    "models.accounts",
+    "models.orders",
+    "models.analytics",
+    "models.feed",
+]
 
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:

@@ -80,7 +80,9 @@ def from_arrays(arrays: dict[str, np.ndarray]) -> Model:
     if meta.get("format") != FORMAT:
         raise ValueError(f"not a recommender artifact: format {meta.get('format')!r}")
     if meta.get("version") != VERSION:
-        raise ValueError(f"artifact version {meta.get('version')} is not {VERSION}: refit the model")
+        raise ValueError(
+            f"artifact version {meta.get('version')} is not {VERSION}: refit the model"
+        )
     users, items = IdMap(meta["users"]), IdMap(meta["items"])
     shape = (len(users), len(items))
     history = sp.csr_matrix(

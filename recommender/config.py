@@ -55,8 +55,13 @@ class Config:
     new_item_days: float = 30.0  # "new" explanation: first seen this recently
 
     # --- item-item neighbours -----------------------------------------------------------------
-    neighbours: int = 100  # neighbour list length per item
-    similarity_shrink: float = 5.0  # cosine shrinkage towards 0 for rarely co-consumed pairs
+    neighbour_model: str = "auto"  # "ease", "cosine", or "auto": EASE up to ease_max_items
+    ease_max_items: int = 5000
+    ease_regularisation: float = 10.0  # times the mean item frequency
+    ease_regularisations: tuple[float, ...] = (3.0, 10.0, 30.0)  # tuned on validation
+    ease_binary: bool = True  # EASE learns from 0/1 pairs; profiles stay weighted
+    neighbours: int = 200  # neighbour list length per item
+    similarity_shrink: float = 0.0  # cosine shrinkage towards 0 for rarely co-consumed pairs
     user_activity_damping: float = 0.5  # co-occurrences from heavy users count 1 / n**this
 
     # --- factor model (surprise SVD on 0/1 with sampled negatives) -------------------------
@@ -74,6 +79,9 @@ class Config:
     new_item_weight: float = 0.5  # blend weight of content similarity for items never interacted
 
     # --- blend -----------------------------------------------------------------------------------
+    # "absolute": components keep their own scale (a weak signal stays weak); "max": each
+    # user's component scores are divided by their maximum
+    normalisation: str = "absolute"
     tune: bool = True  # tune blend weights on a validation split carved from the training data
     validation: str = "random"  # "random" or "time"
     validation_users: int = 2000  # at most this many validation users are scored
@@ -87,6 +95,7 @@ class Config:
         data = asdict(self)
         data["trending_half_lives"] = list(self.trending_half_lives)
         data["activity_buckets"] = list(self.activity_buckets)
+        data["ease_regularisations"] = list(self.ease_regularisations)
         return data
 
     @classmethod
@@ -96,6 +105,8 @@ class Config:
         values = {key: value for key, value in data.items() if key in known}
         if "trending_half_lives" in values:
             values["trending_half_lives"] = tuple(values["trending_half_lives"])
+        if "ease_regularisations" in values:
+            values["ease_regularisations"] = tuple(values["ease_regularisations"])
         if "activity_buckets" in values:
             values["activity_buckets"] = tuple(values["activity_buckets"])
         return cls(**values)

@@ -19,7 +19,7 @@ SECONDS_PER_DAY = 86_400.0
 
 
 def to_timestamp(value: Any) -> float:
-    """Seconds since the epoch (UTC) from a number, an ISO 8601 string or a datetime; NaN if empty."""
+    """Seconds since the epoch (UTC) from a number, ISO 8601 text or a datetime; NaN if empty."""
     if value is None or value == "":
         return math.nan
     if isinstance(value, datetime):
@@ -221,7 +221,7 @@ def weighted_matrix(
     weights: np.ndarray,
     shape: tuple[int, int],
 ) -> sp.csr_matrix:
-    """User x item matrix of log(1 + summed weights) (repeat events count, with diminishing returns)."""
+    """User x item matrix of log(1 + summed weights): repeats count, with diminishing returns."""
     matrix = sp.csr_matrix((weights, (user_index, item_index)), shape=shape, dtype=np.float64)
     matrix.sum_duplicates()
     matrix.data = np.log1p(matrix.data)

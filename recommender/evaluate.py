@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -52,7 +52,9 @@ class Evaluation:
 
     def table(self) -> str:
         """A plain-text table, one row per model."""
-        header = f"{'model':<12}" + "".join(f"{f'{m}@{self.k}' if m != 'coverage' else m:>12}" for m in METRICS)
+        header = f"{'model':<12}" + "".join(
+            f"{f'{m}@{self.k}' if m != 'coverage' else m:>12}" for m in METRICS
+        )
         lines = [
             f"protocol={self.protocol} k={self.k} seed={self.seed} train_rows={self.train_rows} "
             f"test_users={self.test_users} fit={self.fit_seconds:.1f}s",
@@ -65,7 +67,7 @@ class Evaluation:
 
 
 def score_lists(
-    lists: dict[Hashable, Sequence[Hashable]],
+    lists: Mapping[Hashable, Sequence[Hashable]],
     test: dict[Hashable, set[Hashable]],
     k: int,
     catalogue_size: int,
@@ -86,7 +88,8 @@ def score_lists(
         ]
     ).mean(axis=0)
     coverage = item_coverage((lists.get(u, ())[:k] for u in users), catalogue_size)
-    return Scores(*(float(v) for v in columns), coverage=coverage, users=len(users))
+    precision, recall, ndcg, average_precision = (float(v) for v in columns)
+    return Scores(precision, recall, ndcg, average_precision, coverage, len(users))
 
 
 def popularity_lists(

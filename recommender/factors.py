@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from surprise import SVD, Trainset
 
 
-class _ArrayTrainset(Trainset):  # type: ignore[misc]
+class _ArrayTrainset(Trainset):
     """A surprise Trainset over parallel lists, so millions of ratings build in a second.
 
     SVD only iterates `all_ratings()` and reads the sizes and the global mean.

@@ -19,6 +19,12 @@ GRID: dict[int, tuple[float, ...]] = {
     FACTORS: (0.0, 0.5, 1.0),
     CONTENT: (0.0, 0.25),
 }
+GRID_ABSOLUTE: dict[int, tuple[float, ...]] = {
+    POPULARITY: (0.0, 0.3, 1.0, 3.0, 10.0),
+    NEIGHBOURS: (0.0, 0.5, 1.0),
+    FACTORS: (0.0, 0.3, 1.0),
+    CONTENT: (0.0, 0.05, 0.2),
+}
 CHUNK_CELLS = 2_000_000
 
 
@@ -78,16 +84,51 @@ def scale_min_max(scores: np.ndarray, warm: np.ndarray) -> np.ndarray:
 def combine(
     components: np.ndarray, weights: np.ndarray, warm: np.ndarray, new_item_weight: float
 ) -> np.ndarray:
-    """Blend normalised components (axis 0); never-interacted items score by content alone."""
+    """Blend normalised components (axis 0); never-interacted items score by content alone.
+
+    A new item scores `new_item_weight` x its content similarity relative to the user's best
+    content match x the best blended score of an interacted item, so a close content match
+    lands among, not above, the behaviour-backed items.
+    """
     blended = np.tensordot(weights, components, axes=(0, 0))
-    cold_score = new_item_weight * components[CONTENT]
+    top = np.where(warm, blended, -np.inf).max(axis=-1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    cold_score = new_item_weight * scale_max(components[CONTENT]) * top
     result: np.ndarray = np.where(warm, blended, cold_score)
     return result
 
 
-def candidate_weights(available: np.ndarray) -> np.ndarray:
+def normalise(
+    component: int,
+    raw: np.ndarray,
+    *,
+    absolute: bool,
+    warm: np.ndarray,
+    mass: np.ndarray | float = 1.0,
+    users: int = 1,
+) -> np.ndarray:
+    """Put one component's raw scores (1-D, or 2-D users x items) on the blend's scale.
+
+    `absolute` keeps each component's own meaning (popularity: share of users; neighbours
+    and content: mean similarity per history item; factors: the predicted 0/1), so a weak
+    signal stays weak; otherwise each user's scores are divided by their maximum.
+    """
+    if component == POPULARITY:
+        return raw / max(users, 1) if absolute else scale_max(raw)
+    if component == FACTORS:
+        return (
+            np.where(warm, np.clip(raw, 0.0, None), 0.0) if absolute else scale_min_max(raw, warm)
+        )
+    if absolute:
+        result: np.ndarray = raw / mass
+        return result
+    return scale_max(raw)
+
+
+def candidate_weights(available: np.ndarray, absolute: bool = False) -> np.ndarray:
     """Every grid combination over the available components (not all zero)."""
-    axes = [GRID[c] if available[c] else (0.0,) for c in range(len(COMPONENTS))]
+    grid = GRID_ABSOLUTE if absolute else GRID
+    axes = [grid[c] if available[c] else (0.0,) for c in range(len(COMPONENTS))]
     combos = [combo for combo in itertools.product(*axes) if sum(combo) > 0]
     return np.array(combos, dtype=np.float64)
 
@@ -142,6 +183,7 @@ def tune(
     new_item_weight: float,
     k: int,
     min_bucket_users: int,
+    absolute: bool = False,
 ) -> tuple[Blend, dict[str, list[float]]]:
     """Pick, per history-size bucket, the grid weights with the best validation NDCG@k.
 
@@ -149,7 +191,7 @@ def tune(
     The popularity-only combination is always in the grid, so a bucket where behaviour
     does not help on validation falls back to popularity.
     """
-    combos = candidate_weights(available)
+    combos = candidate_weights(available, absolute)
     ndcg = validation_ndcg(components, combos, seen, relevant, warm, new_item_weight, k)
     popularity_only = int(np.flatnonzero((combos[:, 1:] == 0).all(axis=1))[0])
     overall = int(np.argmax(ndcg.mean(axis=1)))

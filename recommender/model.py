@@ -24,8 +24,7 @@ from recommender.hybrid import (
     POPULARITY,
     Blend,
     combine,
-    scale_max,
-    scale_min_max,
+    normalise,
     spread,
 )
 from recommender.neighbours import Neighbours
@@ -114,7 +113,9 @@ class Model:
         """Which blend components this model has (popularity, neighbours, factors, content)."""
         return np.array([True, True, self.factors is not None, self.content is not None])
 
-    def profile(self, user: Hashable | None, session_events: Iterable[SessionEvent] = ()) -> Profile:
+    def profile(
+        self, user: Hashable | None, session_events: Iterable[SessionEvent] = ()
+    ) -> Profile:
         """The user's history (if known) plus this session's events."""
         row = self.users.get(user) if user is not None else None
         if row is not None:
@@ -161,9 +162,15 @@ class Model:
         result[POPULARITY] = self.popularity
         if len(profile.items) == 0:
             return result
-        result[NEIGHBOURS] = scale_max(spread(self.neighbours, profile.items, profile.weights, n))
+        absolute = self.config.normalisation == "absolute"
+        mass = float(profile.weights.mean())
+        raw = spread(self.neighbours, profile.items, profile.weights, n)
+        result[NEIGHBOURS] = normalise(
+            NEIGHBOURS, raw, absolute=absolute, warm=self.warm, mass=mass
+        )
         if self.content is not None:
-            result[CONTENT] = scale_max(spread(self.content, profile.items, profile.weights, n))
+            raw = spread(self.content, profile.items, profile.weights, n)
+            result[CONTENT] = normalise(CONTENT, raw, absolute=absolute, warm=self.warm, mass=mass)
         if self.factors is not None:
             if profile.user_row is not None and not profile.refold:
                 raw = self.factors.scores(profile.user_row)
@@ -177,7 +184,8 @@ class Model:
                     self.config.fold_in_regularisation,
                 )
                 raw = self.factors.item @ vector + self.factors.item_bias
-            result[FACTORS] = scale_min_max(raw.astype(np.float64), self.warm)
+            raw = raw.astype(np.float64) + self.factors.global_mean
+            result[FACTORS] = normalise(FACTORS, raw, absolute=absolute, warm=self.warm)
         return result
 
     def score(self, profile: Profile, context: Context | None = None) -> np.ndarray:
@@ -211,7 +219,7 @@ class Model:
         context: Context | None = None,
         exclude_seen: bool = True,
     ) -> list[Recommendation]:
-        """The top k items for a user (unknown users: popular in context plus session neighbours)."""
+        """The top k items for a user (unknown users: popular in context, session neighbours)."""
         profile = self.profile(user, session_events or ())
         scores = self.score(profile, context)
         if exclude_seen:
@@ -239,7 +247,9 @@ class Model:
             scores[self.content.index[index]] += scale * self.content.weight[index]
         scores[index] = -np.inf
         top = _top_k(np.where(scores > 0, scores, -np.inf), k, None)
-        return [Recommendation(self.items.ids[i], float(scores[i]), str(reasons[i]), item) for i in top]
+        return [
+            Recommendation(self.items.ids[i], float(scores[i]), str(reasons[i]), item) for i in top
+        ]
 
     def explain(
         self,
@@ -298,7 +308,9 @@ class Model:
         first = self.first_seen[index]
         recent = self.reference_time - self.config.new_item_days * SECONDS_PER_DAY
         if not self.warm[index] or (np.isfinite(first) and first >= recent):
-            return Explanation("new", None, {"first_seen": float(first) if np.isfinite(first) else None})
+            return Explanation(
+                "new", None, {"first_seen": float(first) if np.isfinite(first) else None}
+            )
         return Explanation("popular", None, {"users": float(self.user_counts[index])})
 
     # ---------------------------------------------------------------- artifact
@@ -309,13 +321,17 @@ class Model:
 
         target = Path(path)
         if target.suffix != ".npz":
-            target = target.with_suffix(target.suffix + ".npz") if target.suffix else target.with_suffix(".npz")
+            target = (
+                target.with_suffix(target.suffix + ".npz")
+                if target.suffix
+                else target.with_suffix(".npz")
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         arrays = to_arrays(self)
         descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=target.parent)
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                np.savez_compressed(handle, **arrays)
+                np.savez_compressed(handle, allow_pickle=False, **arrays)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temporary, target)

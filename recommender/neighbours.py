@@ -12,7 +12,7 @@ BLOCK_CELLS = 8_000_000  # dense cells per block while ranking neighbours
 
 @dataclass
 class Neighbours:
-    """Fixed-width neighbour lists: `index[i, r]` is item i's r-th neighbour, `weight` its similarity.
+    """Fixed-width neighbour lists: `index[i, r]` is item i's r-th neighbour, `weight` its weight.
 
     Padding slots have weight 0 (and point at the item itself).
     """
@@ -57,7 +57,7 @@ def _top_n(block: np.ndarray, first_row: int, width: int) -> tuple[np.ndarray, n
 def _ranked(
     left: sp.csr_matrix, right: sp.csc_matrix, scale: np.ndarray, shrink: float, width: int
 ) -> Neighbours:
-    """Top `width` of each row of `left @ right`, each cell divided by `scale_i * scale_j + shrink`."""
+    """Top `width` of each row of `left @ right`, cells divided by `scale_i * scale_j + shrink`."""
     n = left.shape[0]
     if n == 0 or width <= 0:
         return Neighbours.empty(n)
@@ -94,3 +94,22 @@ def content(features: sp.csr_matrix, *, width: int) -> Neighbours:
     if features.nnz == 0:
         return Neighbours.empty(n)
     return _ranked(features, sp.csc_matrix(features.T), np.ones(n), 0.0, width)
+
+
+def ease(matrix: sp.csr_matrix, *, width: int, regularisation: float) -> Neighbours:
+    """EASE item-item weights (closed-form ridge regression of each item on all others), top-N.
+
+    Dense n_items^2 memory and an n_items^3 inversion: for small and mid-sized catalogues.
+    `regularisation` is relative to the mean diagonal of the Gram matrix.
+    """
+    n = matrix.shape[1]
+    gram = (matrix.T @ matrix).toarray()
+    diagonal = np.diag(gram).copy()
+    penalty = regularisation * max(float(diagonal.mean()), 1e-9)
+    gram[np.diag_indices(n)] += penalty
+    inverse = np.linalg.inv(gram)
+    del gram
+    inverse /= -np.diag(inverse)[np.newaxis, :]
+    inverse[np.diag_indices(n)] = 0.0
+    index, weight = _top_n(inverse, 0, width)
+    return Neighbours(index, weight)

@@ -26,59 +26,64 @@ def generate(
     users: int = 943,
     items: int = 1682,
     interactions: int = 100_000,
+    dimensions: int = 16,
     genres: int = 18,
-    concentration: float = 0.25,
-    noise: float = 0.25,
-    popularity_skew: float = 1.3,
+    taste_strength: float = 2.0,
+    popularity_skew: float = 1.5,
     min_per_user: int = 20,
     days: float = 210.0,
     events: bool = False,
     seed: int = 0,
 ) -> Synthetic:
-    """MovieLens-like data: users mix a few genres, items are popularity-skewed within genres.
+    """MovieLens-like data from latent factors with popularity skew.
 
-    Each interaction picks a genre from the user's Dirichlet(`concentration`) taste, then an
-    item of that genre by popularity; a `noise` share picks from global popularity instead.
-    Items appear over `days` and are mostly consumed soon after they appear, so recency
-    matters in a time split. Ratings (1-5) are higher in the user's favourite genres; with
-    `events`, each row is a view/click/favourite/add_to_cart/purchase, deeper when liked.
+    Users and items are unit vectors (items clustered around genre centres); a user's items
+    are drawn without replacement with log-odds `log_popularity + taste_strength * affinity`
+    (Gumbel top-k). Defaults give about 1k users x 1.7k items x 100k interactions where
+    popularity is strong (P@10 ~0.23) and a perfect model reaches ~0.4. Items appear over
+    `days` and are mostly consumed soon after, so recency matters in a time split. Ratings
+    (1-5) follow affinity; with `events`, each row is a view ... purchase, deeper when liked.
     """
     rng = np.random.default_rng(seed)
     item_genre = rng.integers(0, genres, size=items)
-    item_popularity = rng.lognormal(0.0, popularity_skew, size=items)
+    centres = rng.normal(0.0, 1.0, size=(genres, dimensions))
+    item_vectors = centres[item_genre] + 0.7 * rng.normal(0.0, 1.0, size=(items, dimensions))
+    item_vectors /= np.linalg.norm(item_vectors, axis=1, keepdims=True)
+    user_vectors = rng.normal(0.0, 1.0, size=(users, dimensions))
+    user_vectors /= np.linalg.norm(user_vectors, axis=1, keepdims=True)
+    log_popularity = rng.normal(0.0, popularity_skew, size=items)
     release = rng.uniform(-0.5 * days, days, size=items)
-    taste = rng.dirichlet(np.full(genres, concentration), size=users)
+    scale = taste_strength * np.sqrt(dimensions) / 2.0
 
-    activity = rng.lognormal(0.0, 1.0, size=users)
+    activity = rng.lognormal(0.0, 0.9, size=users)
     extra = max(0, interactions - min_per_user * users)
-    per_user = min_per_user + np.floor(activity / activity.sum() * extra * 1.08).astype(np.int64)
+    per_user = min_per_user + np.floor(activity / activity.sum() * extra).astype(np.int64)
     per_user = np.minimum(per_user, items // 2)
-    user_of = np.repeat(np.arange(users), per_user)
 
-    cumulative_taste = np.cumsum(taste, axis=1)
-    draw = rng.random(len(user_of))
-    genre_of = (draw[:, np.newaxis] > cumulative_taste[user_of]).sum(axis=1)
-    genre_of = np.minimum(genre_of, genres - 1)
-    picked = np.empty(len(user_of), dtype=np.int64)
-    for genre in range(genres):
-        members = np.flatnonzero(item_genre == genre)
-        rows = np.flatnonzero(genre_of == genre)
-        if len(members) == 0 or len(rows) == 0:
-            picked[rows] = rng.integers(0, items, size=len(rows))
-            continue
-        weights = item_popularity[members] / item_popularity[members].sum()
-        picked[rows] = rng.choice(members, size=len(rows), p=weights)
-    global_rows = rng.random(len(user_of)) < noise
-    picked[global_rows] = rng.choice(
-        items, size=int(global_rows.sum()), p=item_popularity / item_popularity.sum()
-    )
-    keys = np.unique(user_of * items + picked)
-    user_of, picked = keys // items, keys % items
+    chunk = max(1, 4_000_000 // items)
+    user_parts: list[np.ndarray] = []
+    item_parts: list[np.ndarray] = []
+    affinity_parts: list[np.ndarray] = []
+    for start in range(0, users, chunk):
+        stop = min(users, start + chunk)
+        affinity = user_vectors[start:stop] @ item_vectors.T
+        keys = log_popularity + scale * affinity + rng.gumbel(size=affinity.shape)
+        widest = int(per_user[start:stop].max())
+        top = np.argpartition(-keys, widest - 1, axis=1)[:, :widest]
+        order = np.argsort(-np.take_along_axis(keys, top, axis=1), axis=1)
+        top = np.take_along_axis(top, order, axis=1)
+        take = np.arange(widest)[np.newaxis, :] < per_user[start:stop, np.newaxis]
+        rows = np.broadcast_to(np.arange(start, stop)[:, np.newaxis], top.shape)[take]
+        user_parts.append(rows)
+        item_parts.append(top[take])
+        affinity_parts.append(np.take_along_axis(affinity, top, axis=1)[take])
+    user_of = np.concatenate(user_parts)
+    picked = np.concatenate(item_parts)
+    affinity = np.concatenate(affinity_parts)
 
-    age = rng.exponential(0.15 * days, size=len(picked))
+    age = rng.exponential(0.3 * days, size=len(picked))
     moment = np.clip(release[picked] + age, 0.0, days) + rng.uniform(0, 1, size=len(picked))
-    affinity = taste[user_of, item_genre[picked]] * genres
-    stars = np.clip(np.rint(2.6 + 0.6 * np.log1p(affinity) + rng.normal(0, 0.9, len(picked))), 1, 5)
+    stars = np.clip(np.rint(3.4 + 2.0 * affinity + rng.normal(0, 0.8, len(picked))), 1, 5)
     kinds: list[str | None] = [None] * len(picked)
     if events:
         depth = np.clip(np.rint(stars - 1 + rng.normal(0, 0.7, len(picked))), 0, 4).astype(int)

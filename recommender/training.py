@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -28,8 +29,7 @@ from recommender.hybrid import (
     NEIGHBOURS,
     POPULARITY,
     Blend,
-    scale_max,
-    scale_min_max,
+    normalise,
     tune,
     validation_ndcg,
 )
@@ -65,6 +65,10 @@ def fit(
             inner = build(parts.train, infos, config, popularity_half_life=None)
             blend, half_life, report = _tune(inner, parts.train, parts.test, config)
             report["protocol"] = protocol
+            config = replace(
+                config,
+                ease_regularisation=report.get("ease_regularisation", config.ease_regularisation),
+            )
     model = build(data, infos, config, popularity_half_life=half_life)
     model.blend = blend or Blend.uniform(config.activity_buckets, model.available)
     model.tuning = report
@@ -108,15 +112,24 @@ def build(
     overall_share = np.bincount(item_index, minlength=n_items) / max(1, len(data))
     recent_share = np.bincount(item_index[recent], minlength=n_items) / max(1, int(recent.sum()))
     first_seen = np.full(n_items, np.inf)
-    np.minimum.at(first_seen, item_index, np.where(np.isfinite(data.timestamps), data.timestamps, np.inf))
+    np.minimum.at(
+        first_seen, item_index, np.where(np.isfinite(data.timestamps), data.timestamps, np.inf)
+    )
     first_seen[~np.isfinite(first_seen)] = np.nan
 
-    neighbours = neighbour_lists.item_item(
-        history,
-        width=config.neighbours,
-        shrink=config.similarity_shrink,
-        damping=config.user_activity_damping,
-    )
+    if uses_ease(config, n_items):
+        neighbours = neighbour_lists.ease(
+            _damped(binary if config.ease_binary else history, config.user_activity_damping),
+            width=config.neighbours,
+            regularisation=config.ease_regularisation,
+        )
+    else:
+        neighbours = neighbour_lists.item_item(
+            history,
+            width=config.neighbours,
+            shrink=config.similarity_shrink,
+            damping=config.user_activity_damping,
+        )
     features = None
     content = None
     categories: list[str | None] = [None] * n_items
@@ -124,10 +137,10 @@ def build(
         ordered = [described.get(raw) for raw in items.ids]
         features = build_features(ordered, n_items)
         content = neighbour_lists.content(features.matrix, width=config.content_neighbours)
-        for position, info in enumerate(ordered):
-            if info is not None and info.categories():
-                categories[position] = "/".join(info.categories())
-            if info is not None and not np.isfinite(first_seen[position]):
+        for position, entry in enumerate(ordered):
+            if entry is not None and entry.categories():
+                categories[position] = "/".join(entry.categories())
+            if entry is not None and not np.isfinite(first_seen[position]):
                 first_seen[position] = features.created_at[position]
     factors = None
     if binary.nnz >= config.min_factor_interactions:
@@ -164,6 +177,18 @@ def build(
         reference_time=now,
         popularity_half_life=popularity_half_life,
     )
+
+
+def uses_ease(config: Config, n_items: int) -> bool:
+    """Whether the neighbour lists come from EASE (else from cosine)."""
+    return config.neighbour_model == "ease" or (
+        config.neighbour_model == "auto" and n_items <= config.ease_max_items
+    )
+
+
+def _damped(matrix: sp.csr_matrix, damping: float) -> sp.csr_matrix:
+    counts = np.maximum(np.diff(matrix.indptr).astype(np.float64), 1.0)
+    return sp.csr_matrix(sp.diags(np.power(counts, -damping / 2.0)) @ matrix)
 
 
 def _names(data: Interactions) -> set[str]:
@@ -210,8 +235,11 @@ def popularity_vector(
     last_time = stamps[order][::-1][pair_rows]
     weights = decay(last_time, now, half_life)
     scores = np.bincount(pair_keys % n_items, weights=weights, minlength=n_items)
-    normalised: np.ndarray = scale_max(scores.astype(np.float64))
-    return normalised
+    absolute = config.normalisation == "absolute"
+    users = len(IdMap(data.users.tolist()))
+    return normalise(
+        POPULARITY, scores.astype(np.float64), absolute=absolute, warm=scores > 0, users=users
+    )
 
 
 def _tune(
@@ -255,18 +283,57 @@ def _tune(
     for life in config.trending_half_lives or (None,):
         vector = popularity_vector(train, item_index, n_items, config, life)
         components[POPULARITY] = vector[np.newaxis, :]
-        value = float(validation_ndcg(components, only, seen, relevant, inner.warm, 0.0, config.tuning_k).mean())
+        value = float(
+            validation_ndcg(
+                components, only, seen, relevant, inner.warm, 0.0, config.tuning_k
+            ).mean()
+        )
         if value > best_score + 1e-9:
             best_life, best_score = life, value
     popularity = popularity_vector(train, item_index, n_items, config, best_life)
     components[POPULARITY] = popularity[np.newaxis, :]
 
-    components[NEIGHBOURS] = scale_max((seen @ inner.neighbours.as_matrix()).toarray())
+    absolute = config.normalisation == "absolute"
+    chosen = config.ease_regularisation
+    mass = (
+        np.asarray(seen.sum(axis=1)).reshape(-1, 1)
+        / np.maximum(np.diff(seen.indptr), 1)[:, np.newaxis]
+    )
+    mass[mass == 0] = 1.0
+    raw = (seen @ inner.neighbours.as_matrix()).toarray()
+    components[NEIGHBOURS] = normalise(
+        NEIGHBOURS, raw, absolute=absolute, warm=inner.warm, mass=mass
+    )
+    if uses_ease(config, n_items) and len(config.ease_regularisations) > 1:
+        # the EASE penalty: the one whose neighbours alone rank held-out items best
+        only = np.array([[0.0, 1.0, 0.0, 0.0]])
+        args = (seen, relevant, inner.warm, 0.0, config.tuning_k)
+        best_score = float(validation_ndcg(components, only, *args).mean())
+        source = inner.history.copy()
+        if config.ease_binary:
+            source.data = np.ones_like(source.data)
+        damped = _damped(source, config.user_activity_damping)
+        for penalty in config.ease_regularisations:
+            if penalty == config.ease_regularisation:
+                continue
+            lists = neighbour_lists.ease(damped, width=config.neighbours, regularisation=penalty)
+            raw = (seen @ lists.as_matrix()).toarray()
+            previous = components[NEIGHBOURS].copy()
+            components[NEIGHBOURS] = normalise(
+                NEIGHBOURS, raw, absolute=absolute, warm=inner.warm, mass=mass
+            )
+            value = float(validation_ndcg(components, only, *args).mean())
+            if value > best_score + 1e-9:
+                best_score, chosen = value, penalty
+            else:
+                components[NEIGHBOURS] = previous
     if inner.content is not None:
-        components[CONTENT] = scale_max((seen @ inner.content.as_matrix()).toarray())
+        raw = (seen @ inner.content.as_matrix()).toarray()
+        components[CONTENT] = normalise(CONTENT, raw, absolute=absolute, warm=inner.warm, mass=mass)
     if inner.factors is not None:
         raw = inner.factors.user[rows] @ inner.factors.item.T + inner.factors.item_bias
-        components[FACTORS] = scale_min_max(raw.astype(np.float64), inner.warm)
+        raw = raw.astype(np.float64) + inner.factors.global_mean
+        components[FACTORS] = normalise(FACTORS, raw, absolute=absolute, warm=inner.warm)
     sizes = np.diff(seen.indptr)
     blend, report = tune(
         components,
@@ -279,10 +346,12 @@ def _tune(
         new_item_weight=config.new_item_weight,
         k=config.tuning_k,
         min_bucket_users=config.min_bucket_users,
+        absolute=absolute,
     )
     summary: dict[str, Any] = {
         "validation_users": len(rows),
         "popularity_half_life": best_life,
+        "ease_regularisation": chosen,
         "buckets": report,
         "weights": blend.weights.round(4).tolist(),
     }

@@ -15,6 +15,7 @@ from schema.accounts import AccountMutation, AccountQuery
 from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogQuery
 from schema.catalog_admin import CatalogMutation
+from schema.feed import FeedMutation, FeedQuery
 from schema.orders import OrdersMutation, OrdersQuery
 
 MAX_NODES = 100
@@ -35,7 +36,7 @@ async def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(CatalogQuery, AccountQuery, OrdersQuery):
+class Query(CatalogQuery, AccountQuery, OrdersQuery, FeedQuery):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
     )
@@ -56,5 +57,7 @@ class Query(CatalogQuery, AccountQuery, OrdersQuery):
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(AccountMutation, CatalogMutation, AnalyticsMutation, OrdersMutation):
+class Mutation(
+    AccountMutation, CatalogMutation, AnalyticsMutation, OrdersMutation, FeedMutation
+):
     pass

@@ -15,6 +15,7 @@ from models.analytics import BehaviourEvent, EventKind
 from models.catalog import Product, Variant
 from models.orders import Cart, Order, OrderLine, OrderStatus
 from services.errors import DomainError, DomainErrors
+from services.feed import cache as feed_cache
 
 MAX_EVENTS = 100
 MAX_AGE = timedelta(days=7)
@@ -175,6 +176,8 @@ async def track_events(
         if opted_out:
             row.context[PERSONALIZATION] = "off"
     await BehaviourEvent.bulk_create(rows)
+    # The shopper's next feed folds these events in: drop the cached one now.
+    await feed_cache.invalidate(user_id=user_id, anonymous_id=anonymous_id)
     return len(rows)
 
 

@@ -9,8 +9,16 @@ import pytest
 from strawberry.relay import to_base64
 
 from models.accounts import Permission
+from models.catalog import Variant
 from models.orders import Coupon, OrderLine, Payment
-from tests.factories import auth_headers, create_order, create_user, create_variant
+from tests.factories import (
+    auth_headers,
+    create_category,
+    create_order,
+    create_user,
+    create_variant,
+    unique,
+)
 from tests.orders._helpers import place, ready_cart
 
 ERRORS = "errors { field code message }"
@@ -204,7 +212,7 @@ async def test_a_customer_cancels_their_paid_order_and_gets_the_money_back(gql: 
     assert result["order"]["status"] == "CANCELLED" and not result["order"]["canCancel"]
     assert result["order"]["totals"]["refundedTotal"]["amount"] == "24.95"
     assert result["order"]["events"][-1]["actor"] == "customer"
-    assert (await variant.__class__.get(id=variant.id)).stock == 4
+    assert (await Variant.get(id=variant.id)).stock == 4
 
 
 async def test_staff_refund_part_then_too_much(gql: Any) -> None:
@@ -241,8 +249,6 @@ async def test_staff_refund_part_then_too_much(gql: Any) -> None:
 
 
 async def test_coupon_create_is_for_staff(gql: Any) -> None:
-    from tests.factories import create_category, unique
-
     staff = auth_headers(await create_user(permissions=[Permission.MANAGE_ORDERS]))
     category = await create_category()
     code = unique("spring").replace("-", "")

@@ -1,0 +1,244 @@
+"""Feed benchmark: training time and FOR_YOU latency at 10k products, 50k users, 1M events.
+
+Seeds the configured database (use a fresh one, e.g.
+`DATABASE_URL=sqlite:///tmp/feed-bench.sqlite3 python -m benchmarks.feed`) with the demo
+store, users and synthetic behaviour events with a popularity skew and taste clusters, trains
+the model into a temporary folder, then times `feed(section: FOR_YOU, first: 20)` through
+GraphQL in-process: cold (the shopper just tracked events, so the cache was dropped and the
+session is folded in) and warm (the same request again, from the cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+os.environ.setdefault("SHOPGRAPH_RECOMMENDER_INTERVAL", "0")
+
+from api.app import create_app  # noqa: E402
+from api.cache import configure_cache  # noqa: E402
+from api.db import apply_migrations, close_db, init_db  # noqa: E402
+from api.settings import load_settings  # noqa: E402
+
+FEED = """query Feed { feed(section: FOR_YOU, first: 20) { totalCount edges { node {
+  score product { id name slug priceRange { start { amount currency } } }
+  reason { kind text sourceProduct { id name } } } } } }"""
+TRACK = """mutation Track($events: [TrackEventInput!]!) {
+  trackEvents(events: $events) { accepted errors { code } } }"""
+KINDS = np.array(["view", "click", "favourite", "add_to_cart", "purchase"])
+KIND_SHARES = np.array([0.74, 0.1, 0.04, 0.08, 0.04])
+BATCH = 20_000
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+async def seed(products: int, users: int, events: int, seed_value: int) -> list[int]:
+    """Store, users and events (each only when missing); returns the user ids."""
+    from models.accounts import User
+    from models.analytics import BehaviourEvent
+    from services.demo import seed_demo_store, store_is_empty
+
+    if await store_is_empty():
+        started = time.perf_counter()
+        await seed_demo_store(products=products, seed=seed_value, progress=True)
+        print(f"seeded {products} products in {time.perf_counter() - started:.1f}s")
+    have = await User.filter(email__startswith="feed-bench-").count()
+    if have < users:
+        started = time.perf_counter()
+        rows = [
+            User(email=f"feed-bench-{n}@example.com", display_name=f"Bench {n}")
+            for n in range(have, users)
+        ]
+        await User.bulk_create(rows, batch_size=5000)
+        print(f"created {users - have} users in {time.perf_counter() - started:.1f}s")
+    user_ids = list(
+        await User.filter(email__startswith="feed-bench-").order_by("id").values_list("id", flat=True)
+    )
+    present = await BehaviourEvent.all().count()
+    if present < events:
+        started = time.perf_counter()
+        await insert_events(events - present, user_ids, seed_value)
+        print(f"inserted {events - present} events in {time.perf_counter() - started:.1f}s")
+    return user_ids
+
+
+async def insert_events(count: int, user_ids: list[int], seed_value: int) -> None:
+    """Synthetic behaviour: a Zipf-like product popularity, per-user taste clusters, recency."""
+    from tortoise import connections
+
+    from models.catalog import Product
+
+    rng = np.random.default_rng(seed_value)
+    rows = await Product.filter(price_min__isnull=False).order_by("category_id", "id").values_list(
+        "id", "category_id"
+    )
+    product_ids = np.array([pid for pid, _ in rows])
+    categories = np.array([category or 0 for _, category in rows])
+    distinct = np.unique(categories)
+    n = len(product_ids)
+    popularity = 1.0 / np.arange(1, n + 1) ** 0.8
+    rng.shuffle(popularity)
+    popularity /= popularity.sum()
+    users = np.asarray(user_ids)
+    activity = rng.pareto(1.5, len(users)) + 1
+    activity /= activity.sum()
+    taste = rng.choice(distinct, size=len(users))  # each user's favourite category
+    by_category = {c: product_ids[categories == c] for c in distinct}
+    conn = connections.get("default")
+    postgres = conn.capabilities.dialect == "postgres"
+    marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, 9))
+    sql = (
+        "INSERT INTO behaviour_event (user_id, kind, product_id, order_id, quantity, context, "
+        f"occurred_at, created_at) VALUES ({marks})"
+    )
+    now = datetime.now(UTC)
+    done = 0
+    while done < count:
+        size = min(BATCH, count - done)
+        who = rng.choice(len(users), size=size, p=activity)
+        items = product_ids[rng.choice(n, size=size, p=popularity)]
+        clustered = rng.random(size) < 0.5
+        for row in np.nonzero(clustered)[0]:
+            pool = by_category[taste[who[row]]]
+            items[row] = pool[rng.integers(len(pool))]
+        kinds = KINDS[rng.choice(len(KINDS), size=size, p=KIND_SHARES)]
+        ages = rng.exponential(20.0, size)  # days ago, most of it recent
+        values: list[list[Any]] = []
+        for row in range(size):
+            at = now - timedelta(days=float(min(ages[row], 89.0)), seconds=int(row))
+            user = int(users[who[row]])
+            kind = str(kinds[row])
+            order = user * 100 + int(ages[row] // 7) if kind == "purchase" else None
+            stamp: Any = at if postgres else str(at)
+            values.append([user, kind, int(items[row]), order, 1, "{}", stamp, stamp])
+        await conn.execute_many(sql, values)
+        done += size
+        print(f"\r  events {done}/{count}", end="", flush=True)
+    print()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def measure(user_ids: list[int], rounds: int) -> None:
+    from models.catalog import Product
+    from services.accounts import tokens
+
+    settings = load_settings()
+    app = create_app(settings, manage_database=False)
+    configure_cache(settings)
+    rng = np.random.default_rng(3)
+    picked = rng.choice(user_ids, size=min(rounds, len(user_ids)), replace=False)
+    products = list(await Product.filter(status="active").limit(2000).values_list("id", flat=True))
+    logger = logging.getLogger("tortoise.db_client")
+    transport = httpx.ASGITransport(app=app)
+    cold: list[float] = []
+    warm: list[float] = []
+    sql_cold = sql_warm = 0
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+        async def timed(headers: dict[str, str]) -> tuple[float, int]:
+            counter = _Counter()
+            logger.addHandler(counter)
+            logger.setLevel(logging.DEBUG)
+            started = time.perf_counter()
+            response = await client.post("/graphql", json={"query": FEED}, headers=headers)
+            elapsed = (time.perf_counter() - started) * 1000
+            logger.removeHandler(counter)
+            logger.setLevel(logging.WARNING)
+            body = response.json()
+            assert "errors" not in body, body
+            assert len(body["data"]["feed"]["edges"]) == 20, body
+            return elapsed, counter.count
+
+        for index, user_id in enumerate(picked):
+            token, _ = tokens.issue_access_token(user_id=int(user_id))
+            headers = {"Authorization": f"Bearer {token}"}
+            viewed = [int(p) for p in rng.choice(products, size=2, replace=False)]
+            events = [
+                {"kind": "VIEW", "productId": _gid(product_id)} for product_id in viewed
+            ]
+            tracked = await client.post(
+                "/graphql", json={"query": TRACK, "variables": {"events": events}}, headers=headers
+            )
+            assert tracked.json()["data"]["trackEvents"]["accepted"] == 2, tracked.text
+            elapsed, queries = await timed(headers)
+            if index >= 5:  # the first requests warm up imports and connections
+                cold.append(elapsed)
+                sql_cold = queries
+            elapsed, queries = await timed(headers)
+            if index >= 5:
+                warm.append(elapsed)
+                sql_warm = queries
+    print(f"{'FOR_YOU first:20':24} {'p50 ms':>8} {'p99 ms':>8} {'SQL':>5}")
+    for name, values, queries in (("cold cache", cold, sql_cold), ("warm cache", warm, sql_warm)):
+        print(
+            f"{name:24} {statistics.median(values):8.1f} {percentile(values, 0.99):8.1f} "
+            f"{queries:5d}"
+        )
+
+
+def _gid(product_id: int) -> str:
+    from strawberry.relay import to_base64
+
+    return to_base64("Product", product_id)
+
+
+async def run(args: argparse.Namespace) -> None:
+    from services.feed import training
+    from services.feed.registry import registry
+
+    settings = load_settings()
+    print(f"database: {settings.database_url.split('://')[0]}")
+    await apply_migrations(settings)
+    await init_db(settings)
+    try:
+        user_ids = await seed(args.products, args.users, args.events, args.seed)
+        with tempfile.TemporaryDirectory(prefix="feed-bench-") as folder:
+            started = time.perf_counter()
+            report = await training.train(directory=Path(folder), progress=True)
+            total = time.perf_counter() - started
+            print(
+                f"training: {total:.1f}s total (read {report.read_seconds:.1f}s, fit "
+                f"{report.fit_seconds:.1f}s) on {report.events} events, {report.shoppers} "
+                f"shoppers, {report.items} products"
+            )
+            registry.configure(directory=Path(folder))
+            await registry.current(wait=True)
+            await measure(user_ids, args.rounds)
+    finally:
+        await close_db()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=50_000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=300, help="users measured")
+    parser.add_argument("--seed", type=int, default=7)
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Feeds as the API offers them: who asks, argument checks, pages of loader-primed products."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphql import GraphQLError
+
+from models.accounts import ChildProfile
+from models.catalog import Product
+from resolvers.auth import viewer
+from resolvers.catalog.queries import can_see_product
+from resolvers.context import Info
+from resolvers.pagination import Page, window
+from services.accounts.children import age_months
+from services.errors import DomainError
+from services.feed import assembly
+from services.feed import feedback as feedback_service
+from services.feed.entries import FeedEntry, FeedSection
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """One entry with its product (and the product its reason names) already loaded."""
+
+    entry: FeedEntry
+    product: Product
+    source: Product | None
+
+
+def _bad_input(message: str, argument: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "argument": argument})
+
+
+def _anonymous_id(info: Info, anonymous_id: str | None) -> str | None:
+    value = anonymous_id if anonymous_id is not None else info.context.cart_token
+    value = (value or "").strip() or None
+    if value is not None and len(value) > feedback_service.MAX_ANONYMOUS_ID_LENGTH:
+        raise _bad_input("`anonymousId` is at most 64 characters.", "anonymousId")
+    return value
+
+
+async def _child(info: Info, child_id: int) -> assembly.Child:
+    user = viewer(info)
+    if user is None:
+        raise GraphQLError(
+            "Sign in to see a feed for your child: send `Authorization: Bearer <accessToken>`.",
+            extensions={"code": "UNAUTHENTICATED"},
+        )
+    child = await ChildProfile.get_or_none(id=child_id, user_id=user.id)
+    if child is None:
+        raise _bad_input("No child profile with this ID on your account.", "childProfileId")
+    return assembly.Child(age_months(child.birth_month), tuple(child.interests or ()))
+
+
+async def feed(
+    info: Info,
+    *,
+    section: FeedSection,
+    product_id: int | None,
+    child_profile_id: int | None,
+    first: int | None,
+    after: str | None,
+    anonymous_id: str | None,
+) -> Page[FeedRow]:
+    """A page of one feed section for the caller (a signed-in user, else a guest's id)."""
+    win = window(first, after)
+    loader = info.context.loaders.catalog.product_by_id
+    if section in assembly.NEEDS_PRODUCT:
+        if product_id is None:
+            raise _bad_input(f"The {section.name} section needs `productId`.", "productId")
+        anchor = await loader.load(product_id)
+        if anchor is None or not can_see_product(info, anchor):
+            raise _bad_input("`productId` is not the ID of a product.", "productId")
+    elif product_id is not None:
+        raise _bad_input(
+            "`productId` is only for the SIMILAR and BOUGHT_TOGETHER sections.", "productId"
+        )
+    child = None
+    if section == FeedSection.FOR_CHILD:
+        if child_profile_id is None:
+            raise _bad_input("The FOR_CHILD section needs `childProfileId`.", "childProfileId")
+        child = await _child(info, child_profile_id)
+    elif child_profile_id is not None:
+        raise _bad_input("`childProfileId` is only for the FOR_CHILD section.", "childProfileId")
+
+    user = viewer(info)
+    shopper = assembly.Shopper(
+        user_id=user.id if user is not None else None,
+        anonymous_id=_anonymous_id(info, anonymous_id),
+        personalized=user.personalization_consent if user is not None else True,
+    )
+    ranked = await assembly.feed(
+        section=section, shopper=shopper, product_id=product_id, child=child
+    )
+    entries = ranked.entries[win.offset : win.offset + win.limit]
+    wanted = [entry.product_id for entry in entries]
+    wanted += [e.source_product_id for e in entries if e.source_product_id is not None]
+    # One batched read for the page's products and the products their reasons name.
+    rows = dict(zip(wanted, await loader.load_many(wanted), strict=True))
+    items = []
+    for entry in entries:
+        product = rows.get(entry.product_id)
+        if product is None or not can_see_product(info, product):
+            continue  # changed since the section was cached
+        source = rows.get(entry.source_product_id) if entry.source_product_id else None
+        items.append(FeedRow(entry, product, source if source and can_see_product(info, source) else None))
+    total = len(ranked.entries)
+    return Page(items=items, offset=win.offset, total=total, has_next=win.offset + win.limit < total)
+
+
+@dataclass
+class NotInterestedResult:
+    product: Product | None = None
+    error: DomainError | None = None
+
+
+async def mark_not_interested(
+    info: Info, *, product_id: int, anonymous_id: str | None
+) -> NotInterestedResult:
+    """Hide a product from the caller's feeds."""
+    user = viewer(info)
+    anonymous = anonymous_id if anonymous_id is not None else info.context.cart_token
+    try:
+        product = await feedback_service.mark_not_interested(
+            product_id=product_id,
+            user_id=user.id if user is not None else None,
+            anonymous_id=anonymous,
+        )
+    except DomainError as error:
+        return NotInterestedResult(error=error)
+    return NotInterestedResult(product=product)

@@ -1,0 +1,187 @@
+"""Assemble a feed section: candidates, this session's events, business rules, cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from services.analytics.events import recent_events
+from services.feed import cache as feed_cache
+from services.feed import candidates, rules
+from services.feed.entries import (
+    MODEL_EVENTS,
+    PERSONAL_REASONS,
+    FeedEntry,
+    FeedSection,
+    RankedFeed,
+    shopper_key,
+)
+from services.feed.registry import Served, registry
+
+SESSION_WINDOW = timedelta(minutes=30)  # events this recent are folded in at request time
+SESSION_EVENTS = 100
+NEEDS_PRODUCT = frozenset({FeedSection.SIMILAR, FeedSection.BOUGHT_TOGETHER})
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """Who asks: a signed-in user, a guest's anonymous id, or nobody known."""
+
+    user_id: int | None = None
+    anonymous_id: str | None = None
+    # False when a signed-in user turned personalization off: no behaviour is used for them.
+    personalized: bool = True
+
+
+@dataclass(frozen=True)
+class Child:
+    """The child a FOR_CHILD section is for."""
+
+    age_months: int
+    interests: tuple[str, ...] = field(default_factory=tuple)
+
+
+async def feed(
+    *,
+    section: FeedSection,
+    shopper: Shopper,
+    product_id: int | None = None,
+    child: Child | None = None,
+    now: datetime | None = None,
+) -> RankedFeed:
+    """One whole section, ranked and filtered, cached per shopper for a minute."""
+    if section in NEEDS_PRODUCT and product_id is None:
+        raise ValueError(f"{section} needs a product")
+    if section == FeedSection.FOR_CHILD and child is None:
+        raise ValueError("FOR_CHILD needs a child")
+    served = await registry.current()
+    version = served.version if served is not None else None
+    key = ":".join(
+        str(part)
+        for part in (
+            section.value,
+            product_id,
+            (child.age_months, child.interests) if child else None,
+            version,
+            shopper.personalized,
+        )
+    )
+
+    async def compute() -> RankedFeed:
+        entries = await assemble(
+            section=section,
+            shopper=shopper,
+            served=served,
+            product_id=product_id,
+            child=child,
+            now=now or datetime.now(UTC),
+        )
+        return RankedFeed(tuple(entries), version)
+
+    return await feed_cache.cached_section(
+        user_id=shopper.user_id,
+        anonymous_id=shopper.anonymous_id,
+        section_key=key,
+        compute=compute,
+    )
+
+
+async def session_events(shopper: Shopper, *, now: datetime) -> list[tuple[int, str]]:
+    """This session's behaviour as (product id, event), newest first; opt-outs left out."""
+    if not shopper.personalized:
+        return []
+    events = await recent_events(
+        user_id=shopper.user_id,
+        anonymous_id=shopper.anonymous_id,
+        since=now - SESSION_WINDOW,
+        limit=SESSION_EVENTS,
+    )
+    return [
+        (event.product_id, MODEL_EVENTS[event.kind])
+        for event in events
+        if event.product_id is not None
+        and event.kind in MODEL_EVENTS
+        and not event.personalization_off
+    ]
+
+
+async def assemble(
+    *,
+    section: FeedSection,
+    shopper: Shopper,
+    served: Served | None,
+    product_id: int | None,
+    child: Child | None,
+    now: datetime,
+) -> list[FeedEntry]:
+    """Score candidates, then apply the business rules (see `services.feed.rules`)."""
+    blocked = await rules.not_interested(
+        user_id=shopper.user_id, anonymous_id=shopper.anonymous_id
+    )
+    session: list[tuple[int, str]] = []
+    if section in (FeedSection.FOR_YOU, FeedSection.FOR_CHILD) and served is not None:
+        session = await session_events(shopper, now=now)
+    audience = candidates.Audience(
+        key=shopper_key(shopper.user_id, shopper.anonymous_id) if shopper.personalized else None,
+        session=session,
+        exclude=blocked,
+        age_months=child.age_months if child else None,
+        interests=child.interests if child else (),
+    )
+    scored = await _candidates(section, served, audience, shopper, product_id, child)
+    if not shopper.personalized:  # never a personal reason without consent
+        scored = [entry for entry in scored if entry.reason not in PERSONAL_REASONS]
+
+    unique: dict[int, FeedEntry] = {}
+    skip = set(blocked) | ({product_id} if product_id is not None else set())
+    for entry in scored:
+        if entry.product_id not in skip and entry.product_id not in unique:
+            unique[entry.product_id] = entry
+    facts = await rules.listed(unique)
+    shown = [entry for entry in unique.values() if entry.product_id in facts]
+    if child is not None:
+        shown = [e for e in shown if facts[e.product_id].fits_age(child.age_months)]
+    bought = await rules.bought_recently(user_id=shopper.user_id, now=now)
+    owned = bought & {entry.product_id for entry in shown}
+    if owned:
+        owned -= await rules.consumables(owned)
+        shown = [entry for entry in shown if entry.product_id not in owned]
+    if session:
+        shown = rules.boost_session(shown, {product for product, _ in session})
+    if blocked and served is not None:
+        pushed = candidates.neighbours(
+            served, blocked[: rules.NOT_INTERESTED_RECENT], rules.NOT_INTERESTED_NEIGHBOURS
+        )
+        shown = rules.push_down(shown, pushed)
+    return rules.diversify(shown, lambda pid: facts[pid].category_id)
+
+
+async def _candidates(
+    section: FeedSection,
+    served: Served | None,
+    audience: candidates.Audience,
+    shopper: Shopper,
+    product_id: int | None,
+    child: Child | None,
+) -> list[FeedEntry]:
+    if section == FeedSection.NEW_ARRIVALS:
+        return await candidates.new_arrivals()
+    if section == FeedSection.SIMILAR and product_id is not None:
+        found = candidates.similar(served, product_id) if served is not None else []
+        return found or await candidates.same_category(product_id)
+    if section == FeedSection.BOUGHT_TOGETHER and product_id is not None:
+        found = candidates.bought_together(served, product_id) if served is not None else []
+        return found or await candidates.bought_together_sql(product_id)
+    if section == FeedSection.FOR_CHILD and child is not None:
+        if served is None:
+            return await candidates.for_child_sql(child.age_months)
+        return candidates.for_child(served, audience, personalized=shopper.personalized)
+    if section == FeedSection.TRENDING:
+        found = candidates.trending(served) if served is not None else []
+        return found or await candidates.popular_sql()
+    # FOR_YOU
+    if served is None:
+        return await candidates.popular_sql()
+    if not shopper.personalized:
+        return candidates.popular(served, audience)
+    return candidates.personal(served, audience)

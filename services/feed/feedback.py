@@ -1,0 +1,51 @@
+"""Shoppers' feedback on feeds: "not interested" hides a product and pushes its kind down."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise.exceptions import IntegrityError
+
+from models.catalog import Product, ProductStatus
+from models.feed import FeedbackKind, FeedFeedback
+from services.errors import DomainError
+from services.feed import cache as feed_cache
+
+MAX_ANONYMOUS_ID_LENGTH = 64
+
+
+class FeedErrorCode(StrEnum):
+    INVALID_PRODUCT = "INVALID_PRODUCT"
+    MISSING_IDENTITY = "MISSING_IDENTITY"
+    INVALID_IDENTITY = "INVALID_IDENTITY"
+
+
+async def mark_not_interested(
+    *, product_id: int, user_id: int | None, anonymous_id: str | None
+) -> Product:
+    """Hide `product_id` from this shopper's feeds (idempotent); their cached feeds are dropped."""
+    anonymous_id = (anonymous_id or "").strip() or None
+    if user_id is None and anonymous_id is None:
+        raise DomainError(
+            FeedErrorCode.MISSING_IDENTITY,
+            "Guests send `anonymousId` (or the `X-Cart-Token` header).",
+            field="anonymous_id",
+        )
+    if anonymous_id is not None and len(anonymous_id) > MAX_ANONYMOUS_ID_LENGTH:
+        raise DomainError(
+            FeedErrorCode.INVALID_IDENTITY,
+            f"`anonymousId` is at most {MAX_ANONYMOUS_ID_LENGTH} characters.",
+            field="anonymous_id",
+        )
+    product = await Product.get_or_none(id=product_id, status=ProductStatus.ACTIVE)
+    if product is None:
+        raise DomainError(FeedErrorCode.INVALID_PRODUCT, "No such product.", field="product_id")
+    owner = {"user_id": user_id} if user_id is not None else {"anonymous_id": anonymous_id}
+    kind = FeedbackKind.NOT_INTERESTED
+    if not await FeedFeedback.exists(product_id=product_id, kind=kind, **owner):
+        try:
+            await FeedFeedback.create(product_id=product_id, kind=kind, **owner)
+        except IntegrityError:
+            pass  # a concurrent identical mark won the race: the outcome is the same
+    await feed_cache.invalidate(user_id=user_id, anonymous_id=anonymous_id)
+    return product

@@ -1,0 +1,1 @@
+"""Tests of the embedded recommender (no database)."""
