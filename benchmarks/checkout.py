@@ -27,11 +27,11 @@ from api.settings import load_settings
 from models.catalog import Product, ProductStatus, Variant
 from models.orders import Cart, DeliveryMethod
 from services.orders import cart as cart_service
-from services.orders import checkout
+from services.orders import checkout, details
 
 COMPLETE = """mutation($k: String!, $p: String) { checkoutComplete(idempotencyKey: $k,
   paymentToken: $p) { order { status } errors { code } } }"""
-ADDRESS = checkout.AddressSpec(
+ADDRESS = details.AddressSpec(
     full_name="Bench Mark", line1="Main Street 1", city="Berlin", postal_code="10115", country="DE"
 )
 
@@ -62,12 +62,12 @@ async def _prepare(checkouts: int, variants: int) -> list[Cart]:
         cart = await cart_service.create_cart(user_id=None)
         variant = rows[index % variants]
         await cart_service.add_line(cart=cart, variant_id=variant.id, quantity=1)
-        await checkout.set_email(cart=cart, email=f"bench-{run}-{index}@example.com")
-        await checkout.set_shipping_address(
+        await details.set_email(cart=cart, email=f"bench-{run}-{index}@example.com")
+        await details.set_shipping_address(
             cart=cart, address=ADDRESS, address_id=None, user_id=None
         )
-        await checkout.set_delivery(cart=cart, method=DeliveryMethod.STANDARD)
-        await checkout.set_payment_method(cart=cart, method="test")
+        await details.set_delivery(cart=cart, method=DeliveryMethod.STANDARD)
+        await details.set_payment_method(cart=cart, method="test")
         carts.append(cart)
     return carts
 

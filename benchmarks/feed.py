@@ -26,10 +26,10 @@ import numpy as np
 
 os.environ.setdefault("SHOPGRAPH_RECOMMENDER_INTERVAL", "0")
 
-from api.app import create_app  # noqa: E402
-from api.cache import configure_cache  # noqa: E402
-from api.db import apply_migrations, close_db, init_db  # noqa: E402
-from api.settings import load_settings  # noqa: E402
+from api.app import create_app
+from api.cache import configure_cache
+from api.db import apply_migrations, close_db, init_db
+from api.settings import load_settings
 
 FEED = """query Feed { feed(section: FOR_YOU, first: 20) { totalCount edges { node {
   score product { id name slug priceRange { start { amount currency } } }
@@ -70,7 +70,9 @@ async def seed(products: int, users: int, events: int, seed_value: int) -> list[
         await User.bulk_create(rows, batch_size=5000)
         print(f"created {users - have} users in {time.perf_counter() - started:.1f}s")
     user_ids = list(
-        await User.filter(email__startswith="feed-bench-").order_by("id").values_list("id", flat=True)
+        await User.filter(email__startswith="feed-bench-")
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     present = await BehaviourEvent.all().count()
     if present < events:
@@ -87,8 +89,10 @@ async def insert_events(count: int, user_ids: list[int], seed_value: int) -> Non
     from models.catalog import Product
 
     rng = np.random.default_rng(seed_value)
-    rows = await Product.filter(price_min__isnull=False).order_by("category_id", "id").values_list(
-        "id", "category_id"
+    rows = (
+        await Product.filter(price_min__isnull=False)
+        .order_by("category_id", "id")
+        .values_list("id", "category_id")
     )
     product_ids = np.array([pid for pid, _ in rows])
     categories = np.array([category or 0 for _, category in rows])
@@ -175,9 +179,7 @@ async def measure(user_ids: list[int], rounds: int) -> None:
             token, _ = tokens.issue_access_token(user_id=int(user_id))
             headers = {"Authorization": f"Bearer {token}"}
             viewed = [int(p) for p in rng.choice(products, size=2, replace=False)]
-            events = [
-                {"kind": "VIEW", "productId": _gid(product_id)} for product_id in viewed
-            ]
+            events = [{"kind": "VIEW", "productId": _gid(product_id)} for product_id in viewed]
             tracked = await client.post(
                 "/graphql", json={"query": TRACK, "variables": {"events": events}}, headers=headers
             )

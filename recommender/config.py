@@ -62,6 +62,7 @@ class Config:
     ease_binary: bool = True  # EASE learns from 0/1 pairs; profiles stay weighted
     neighbours: int = 200  # neighbour list length per item
     similarity_shrink: float = 0.0  # cosine shrinkage towards 0 for rarely co-consumed pairs
+    similarity_shrinks: tuple[float, ...] = (0.0, 3.0, 10.0)  # tuned on validation
     user_activity_damping: float = 0.5  # co-occurrences from heavy users count 1 / n**this
 
     # --- factor model (surprise SVD on 0/1 with sampled negatives) -------------------------
@@ -96,6 +97,7 @@ class Config:
         data["trending_half_lives"] = list(self.trending_half_lives)
         data["activity_buckets"] = list(self.activity_buckets)
         data["ease_regularisations"] = list(self.ease_regularisations)
+        data["similarity_shrinks"] = list(self.similarity_shrinks)
         return data
 
     @classmethod
@@ -105,6 +107,8 @@ class Config:
         values = {key: value for key, value in data.items() if key in known}
         if "trending_half_lives" in values:
             values["trending_half_lives"] = tuple(values["trending_half_lives"])
+        if "similarity_shrinks" in values:
+            values["similarity_shrinks"] = tuple(values["similarity_shrinks"])
         if "ease_regularisations" in values:
             values["ease_regularisations"] = tuple(values["ease_regularisations"])
         if "activity_buckets" in values:

@@ -65,10 +65,12 @@ def fit(
             inner = build(parts.train, infos, config, popularity_half_life=None)
             blend, half_life, report = _tune(inner, parts.train, parts.test, config)
             report["protocol"] = protocol
-            config = replace(
-                config,
-                ease_regularisation=report.get("ease_regularisation", config.ease_regularisation),
-            )
+            tuned = {
+                key: report[key]
+                for key in ("ease_regularisation", "similarity_shrink")
+                if key in report
+            }
+            config = replace(config, **tuned)
     model = build(data, infos, config, popularity_half_life=half_life)
     model.blend = blend or Blend.uniform(config.activity_buckets, model.available)
     model.tuning = report
@@ -294,7 +296,6 @@ def _tune(
     components[POPULARITY] = popularity[np.newaxis, :]
 
     absolute = config.normalisation == "absolute"
-    chosen = config.ease_regularisation
     mass = (
         np.asarray(seen.sum(axis=1)).reshape(-1, 1)
         / np.maximum(np.diff(seen.indptr), 1)[:, np.newaxis]
@@ -304,8 +305,13 @@ def _tune(
     components[NEIGHBOURS] = normalise(
         NEIGHBOURS, raw, absolute=absolute, warm=inner.warm, mass=mass
     )
-    if uses_ease(config, n_items) and len(config.ease_regularisations) > 1:
-        # the EASE penalty: the one whose neighbours alone rank held-out items best
+    # the EASE penalty (or cosine shrinkage) whose neighbours alone rank held-out items best
+    ease = uses_ease(config, n_items)
+    setting = "ease_regularisation" if ease else "similarity_shrink"
+    current = config.ease_regularisation if ease else config.similarity_shrink
+    candidates = config.ease_regularisations if ease else config.similarity_shrinks
+    chosen = current
+    if len(candidates) > 1:
         only = np.array([[0.0, 1.0, 0.0, 0.0]])
         args = (seen, relevant, inner.warm, 0.0, config.tuning_k)
         best_score = float(validation_ndcg(components, only, *args).mean())
@@ -313,10 +319,20 @@ def _tune(
         if config.ease_binary:
             source.data = np.ones_like(source.data)
         damped = _damped(source, config.user_activity_damping)
-        for penalty in config.ease_regularisations:
-            if penalty == config.ease_regularisation:
+        for candidate in candidates:
+            if candidate == current:
                 continue
-            lists = neighbour_lists.ease(damped, width=config.neighbours, regularisation=penalty)
+            if ease:
+                lists = neighbour_lists.ease(
+                    damped, width=config.neighbours, regularisation=candidate
+                )
+            else:
+                lists = neighbour_lists.item_item(
+                    inner.history,
+                    width=config.neighbours,
+                    shrink=candidate,
+                    damping=config.user_activity_damping,
+                )
             raw = (seen @ lists.as_matrix()).toarray()
             previous = components[NEIGHBOURS].copy()
             components[NEIGHBOURS] = normalise(
@@ -324,7 +340,7 @@ def _tune(
             )
             value = float(validation_ndcg(components, only, *args).mean())
             if value > best_score + 1e-9:
-                best_score, chosen = value, penalty
+                best_score, chosen = value, candidate
             else:
                 components[NEIGHBOURS] = previous
     if inner.content is not None:
@@ -351,7 +367,7 @@ def _tune(
     summary: dict[str, Any] = {
         "validation_users": len(rows),
         "popularity_half_life": best_life,
-        "ease_regularisation": chosen,
+        setting: chosen,
         "buckets": report,
         "weights": blend.weights.round(4).tolist(),
     }

@@ -104,9 +104,13 @@ async def feed(
         if product is None or not can_see_product(info, product):
             continue  # changed since the section was cached
         source = rows.get(entry.source_product_id) if entry.source_product_id else None
-        items.append(FeedRow(entry, product, source if source and can_see_product(info, source) else None))
+        items.append(
+            FeedRow(entry, product, source if source and can_see_product(info, source) else None)
+        )
     total = len(ranked.entries)
-    return Page(items=items, offset=win.offset, total=total, has_next=win.offset + win.limit < total)
+    return Page(
+        items=items, offset=win.offset, total=total, has_next=win.offset + win.limit < total
+    )
 
 
 @dataclass

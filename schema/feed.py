@@ -198,7 +198,7 @@ class FeedQuery:
     ) -> FeedConnection:
         page = await resolvers.feed(
             info,
-            section=spec.FeedSection(section.value),
+            section=spec.FeedSection(str(section.value)),
             product_id=_node_pk(product_id, "Product"),
             child_profile_id=_node_pk(child_profile_id, "ChildProfile"),
             first=first,

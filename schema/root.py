@@ -57,7 +57,5 @@ class Query(CatalogQuery, AccountQuery, OrdersQuery, FeedQuery):
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(
-    AccountMutation, CatalogMutation, AnalyticsMutation, OrdersMutation, FeedMutation
-):
+class Mutation(AccountMutation, CatalogMutation, AnalyticsMutation, OrdersMutation, FeedMutation):
     pass

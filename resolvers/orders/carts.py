@@ -9,6 +9,7 @@ from resolvers.context import Info
 from resolvers.orders.access import cart_token, viewer_email, viewer_id
 from services.orders import cart as cart_service
 from services.orders import checkout as checkout_service
+from services.orders import details as details_service
 
 
 async def my_cart(info: Info, *, token: str | None) -> Cart | None:
@@ -55,18 +56,18 @@ async def remove_line(info: Info, *, token: str | None, line_id: int) -> Cart:
 
 async def set_email(info: Info, *, token: str | None, email: str) -> Cart:
     cart = await _cart(info, token)
-    return await _reloaded(info, await checkout_service.set_email(cart=cart, email=email))
+    return await _reloaded(info, await details_service.set_email(cart=cart, email=email))
 
 
 async def set_shipping_address(
     info: Info,
     *,
     token: str | None,
-    address: checkout_service.AddressSpec | None,
+    address: details_service.AddressSpec | None,
     address_id: int | None,
 ) -> Cart:
     cart = await _cart(info, token)
-    await checkout_service.set_shipping_address(
+    await details_service.set_shipping_address(
         cart=cart, address=address, address_id=address_id, user_id=viewer_id(info)
     )
     return await _reloaded(info, cart)
@@ -76,19 +77,19 @@ async def set_delivery(
     info: Info, *, token: str | None, method: DeliveryMethod, when: date | None, window: str | None
 ) -> Cart:
     cart = await _cart(info, token)
-    await checkout_service.set_delivery(cart=cart, method=method, when=when, window=window)
+    await details_service.set_delivery(cart=cart, method=method, when=when, window=window)
     return await _reloaded(info, cart)
 
 
 async def set_payment_method(info: Info, *, token: str | None, method: str) -> Cart:
     cart = await _cart(info, token)
-    await checkout_service.set_payment_method(cart=cart, method=method)
+    await details_service.set_payment_method(cart=cart, method=method)
     return await _reloaded(info, cart)
 
 
 async def apply_coupon(info: Info, *, token: str | None, code: str) -> Cart:
     cart = await _cart(info, token)
-    await checkout_service.apply_coupon(
+    await details_service.apply_coupon(
         cart=cart, code=code, user_id=viewer_id(info), email=viewer_email(info)
     )
     return await _reloaded(info, cart)
@@ -96,13 +97,13 @@ async def apply_coupon(info: Info, *, token: str | None, code: str) -> Cart:
 
 async def remove_coupon(info: Info, *, token: str | None, code: str) -> Cart:
     cart = await _cart(info, token)
-    await checkout_service.remove_coupon(cart=cart, code=code)
+    await details_service.remove_coupon(cart=cart, code=code)
     return await _reloaded(info, cart)
 
 
 async def set_points(info: Info, *, token: str | None, points: int) -> Cart:
     cart = await _cart(info, token)
-    await checkout_service.set_points(cart=cart, points=points, user_id=viewer_id(info))
+    await details_service.set_points(cart=cart, points=points, user_id=viewer_id(info))
     return await _reloaded(info, cart)
 
 

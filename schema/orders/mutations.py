@@ -15,11 +15,13 @@ from models.orders import Cart, Order
 from resolvers.context import Info
 from resolvers.orders import carts, orders
 from schema.catalog import _pk
+from schema.orders.carts import CartType
+from schema.orders.common import CouponKind, DeliveryMethod
 from schema.orders.errors import OrderError, as_errors, attempt
 from schema.orders.queries import order_pk
-from schema.orders.types import CartType, CouponKind, CouponType, DeliveryMethod, OrderType
+from schema.orders.types import CouponType, OrderType
 from services.orders import coupons as coupon_service
-from services.orders.checkout import AddressSpec
+from services.orders.details import AddressSpec
 
 TOKEN = (
     "The guest cart token; may instead be sent as the X-Cart-Token header. A signed-in "

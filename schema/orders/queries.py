@@ -11,7 +11,9 @@ from models import orders as m
 from resolvers.context import Info
 from resolvers.orders import carts, orders
 from schema.catalog import _pk
-from schema.orders.types import CartType, OrderConnection, OrderStatus, OrderType
+from schema.orders.carts import CartType
+from schema.orders.common import OrderStatus
+from schema.orders.types import OrderConnection, OrderType
 from services.orders.history import OrderFilter as OrderFilterSpec
 
 

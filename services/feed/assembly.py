@@ -115,9 +115,7 @@ async def assemble(
     now: datetime,
 ) -> list[FeedEntry]:
     """Score candidates, then apply the business rules (see `services.feed.rules`)."""
-    blocked = await rules.not_interested(
-        user_id=shopper.user_id, anonymous_id=shopper.anonymous_id
-    )
+    blocked = await rules.not_interested(user_id=shopper.user_id, anonymous_id=shopper.anonymous_id)
     session: list[tuple[int, str]] = []
     if section in (FeedSection.FOR_YOU, FeedSection.FOR_CHILD) and served is not None:
         session = await session_events(shopper, now=now)

@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 
 def identity_keys(*, user_id: int | None, anonymous_id: str | None) -> list[str]:
-    """The cache keys of one shopper: their account and their anonymous id (either may be absent)."""
+    """The cache keys of a shopper: their account's and their anonymous id's (either may lack)."""
     keys = [f"feed:u:{user_id}"] if user_id is not None else []
     if anonymous_id:
         keys.append(f"feed:a:{anonymous_id}")

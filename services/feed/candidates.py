@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 from tortoise import connections
@@ -12,7 +13,13 @@ from tortoise.expressions import Q
 
 from models.catalog import Product, ProductStatus
 from recommender import Context, Model, Recommendation
-from services.feed.entries import PERSONAL_REASONS, FeedEntry, ReasonKind, age_phrase
+from services.feed.entries import (
+    PERSONAL_REASONS,
+    FeedEntry,
+    ReasonKind,
+    age_phrase,
+    product_ids,
+)
 from services.feed.registry import Served
 
 CANDIDATES = 150  # scored per section before the business rules thin them out
@@ -31,10 +38,15 @@ class Audience:
     interests: Sequence[str] = field(default_factory=tuple)
 
 
+def as_id(item: Hashable) -> int:
+    """A model item id as the product id it is (the model stores what training gave it)."""
+    return int(cast(Any, item))
+
+
 def _reason(rec: Recommendation, model: Model, *, personal: bool) -> FeedEntry:
     code = rec.reason
-    item = int(rec.item)  # type: ignore[call-overload]
-    source = int(rec.source_item) if rec.source_item is not None else None  # type: ignore[call-overload]
+    item = as_id(rec.item)
+    source = as_id(rec.source_item) if rec.source_item is not None else None
     if code.startswith("because_you_") and personal and source is not None:
         verb = code.removeprefix("because_you_")
         kind = ReasonKind.BOUGHT_SIMILAR if verb == "bought" else ReasonKind.VIEWED_SIMILAR
@@ -62,7 +74,7 @@ def _added_recently(model: Model, item: Hashable) -> bool:
 
 
 def honest(entries: list[FeedEntry], model: Model) -> list[FeedEntry]:
-    """"Because you viewed X" only for products among X's nearest; the others are POPULAR.
+    """ "Because you viewed X" only for products among X's nearest; the others are POPULAR.
 
     The model credits any neighbour contribution, however faint, so a best seller barely
     co-viewed with X would otherwise be explained by X.
@@ -74,8 +86,7 @@ def honest(entries: list[FeedEntry], model: Model) -> list[FeedEntry]:
         if entry.reason in PERSONAL_REASONS and source is not None:
             if source not in near:
                 near[source] = {
-                    int(rec.item)  # type: ignore[call-overload]
-                    for rec in model.similar(source, k=EXPLAINED_NEIGHBOURS)
+                    as_id(rec.item) for rec in model.similar(source, k=EXPLAINED_NEIGHBOURS)
                 }
             if entry.product_id not in near[source]:
                 entry = FeedEntry(entry.product_id, entry.score, ReasonKind.POPULAR)
@@ -98,7 +109,7 @@ def personal(served: Served, audience: Audience) -> list[FeedEntry]:
 def popular(served: Served, audience: Audience) -> list[FeedEntry]:
     """Non-personal: what everyone likes (reason POPULAR), for opted-out shoppers."""
     recs = served.model.recommend(None, k=CANDIDATES, exclude=list(audience.exclude))
-    return [FeedEntry(int(rec.item), rec.score, ReasonKind.POPULAR) for rec in recs]  # type: ignore[call-overload]
+    return [FeedEntry(as_id(rec.item), rec.score, ReasonKind.POPULAR) for rec in recs]
 
 
 def for_child(served: Served, audience: Audience, *, personalized: bool) -> list[FeedEntry]:
@@ -116,7 +127,9 @@ def for_child(served: Served, audience: Audience, *, personalized: bool) -> list
     entries = []
     for entry in honest([_reason(rec, model, personal=personalized) for rec in recs], model):
         if entry.reason not in PERSONAL_REASONS:
-            entry = FeedEntry(entry.product_id, entry.score, ReasonKind.FOR_CHILD_AGE, detail=detail)
+            entry = FeedEntry(
+                entry.product_id, entry.score, ReasonKind.FOR_CHILD_AGE, detail=detail
+            )
         entries.append(entry)
     return entries
 
@@ -128,7 +141,7 @@ def trending(served: Served) -> list[FeedEntry]:
     scores = recent + 1e-6 * np.asarray(model.popularity, dtype=np.float64)
     top = np.argsort(-scores, kind="stable")[:CANDIDATES]
     return [
-        FeedEntry(int(model.items.ids[i]), float(scores[i]), ReasonKind.TRENDING)  # type: ignore[call-overload]
+        FeedEntry(as_id(model.items.ids[i]), float(scores[i]), ReasonKind.TRENDING)
         for i in top
         if scores[i] > 0
     ]
@@ -137,10 +150,7 @@ def trending(served: Served) -> list[FeedEntry]:
 def similar(served: Served, product_id: int) -> list[FeedEntry]:
     """Neighbours of a product by behaviour, then by content."""
     recs = served.model.similar(product_id, k=CANDIDATES)
-    return [
-        FeedEntry(int(rec.item), rec.score, ReasonKind.SIMILAR, product_id)  # type: ignore[call-overload]
-        for rec in recs
-    ]
+    return [FeedEntry(as_id(rec.item), rec.score, ReasonKind.SIMILAR, product_id) for rec in recs]
 
 
 def bought_together(served: Served, product_id: int) -> list[FeedEntry]:
@@ -157,17 +167,23 @@ def neighbours(served: Served | None, product_ids: Iterable[Hashable], k: int) -
         return set()
     found: set[int] = set()
     for product_id in product_ids:
-        found.update(int(rec.item) for rec in served.model.similar(product_id, k=k))  # type: ignore[call-overload]
+        found.update(as_id(rec.item) for rec in served.model.similar(product_id, k=k))
     return found
 
 
 # ------------------------------------------------------------------ SQL, before any model
 
 
-def _ranked(ids: Sequence[int], reason: ReasonKind, **extra: object) -> list[FeedEntry]:
+def _ranked(
+    ids: Sequence[int],
+    reason: ReasonKind,
+    *,
+    source_product_id: int | None = None,
+    detail: str | None = None,
+) -> list[FeedEntry]:
     count = max(len(ids), 1)
     return [
-        FeedEntry(pid, round(1.0 - index / count, 6), reason, **extra)  # type: ignore[arg-type]
+        FeedEntry(pid, round(1.0 - index / count, 6), reason, source_product_id, detail=detail)
         for index, pid in enumerate(ids)
     ]
 
@@ -180,12 +196,11 @@ async def best_sellers(*, age_months: int | None = None) -> list[int]:
             Q(min_age_months__isnull=True) | Q(min_age_months__lte=age_months),
             Q(max_age_months__isnull=True) | Q(max_age_months__gte=age_months),
         )
-    ids = await (
-        query.order_by("-sales_count", "-created_at", "-id")
+    return product_ids(
+        await query.order_by("-sales_count", "-created_at", "-id")
         .limit(CANDIDATES)
         .values_list("id", flat=True)
     )
-    return list(ids)
 
 
 async def popular_sql(*, reason: ReasonKind = ReasonKind.POPULAR) -> list[FeedEntry]:
@@ -205,24 +220,22 @@ async def new_arrivals() -> list[FeedEntry]:
         .limit(CANDIDATES)
         .values_list("id", flat=True)
     )
-    return _ranked(list(ids), ReasonKind.NEW_ARRIVAL)
+    return _ranked(product_ids(ids), ReasonKind.NEW_ARRIVAL)
 
 
 async def same_category(product_id: int) -> list[FeedEntry]:
     """Best sellers of the product's own category, for SIMILAR without a model."""
-    category_id = await Product.filter(id=product_id).values_list("category_id", flat=True)
-    if not category_id or category_id[0] is None:
+    category = await Product.get_or_none(id=product_id).values_list("category_id", flat=True)
+    if category is None:
         return []
     ids = await (
-        Product.filter(
-            category_id=category_id[0], status=ProductStatus.ACTIVE, price_min__isnull=False
-        )
+        Product.filter(category_id=category, status=ProductStatus.ACTIVE, price_min__isnull=False)
         .exclude(id=product_id)
         .order_by("-sales_count", "-id")
         .limit(CANDIDATES)
         .values_list("id", flat=True)
     )
-    return _ranked(list(ids), ReasonKind.SIMILAR, source_product_id=product_id)
+    return _ranked(product_ids(ids), ReasonKind.SIMILAR, source_product_id=product_id)
 
 
 async def bought_together_sql(product_id: int) -> list[FeedEntry]:

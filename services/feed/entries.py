@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from models.analytics import EventKind
 
@@ -76,6 +78,11 @@ class RankedFeed:
     model_version: str | None
 
 
+def product_ids(values: Iterable[Any]) -> list[int]:
+    """Product ids from a `values_list(..., flat=True)` result (typed as tuples by tortoise)."""
+    return [int(value) for value in values]
+
+
 def shopper_key(user_id: int | None, anonymous_id: str | None) -> str | None:
     """The model's id of a shopper: `u<id>` for an account, `a<anonymous id>` for a guest."""
     if user_id is not None:
@@ -86,7 +93,7 @@ def shopper_key(user_id: int | None, anonymous_id: str | None) -> str | None:
 
 
 def age_phrase(months: int) -> str:
-    """"4-year-olds" from 48 months; "18-month-olds" below two years."""
+    """ "4-year-olds" from 48 months; "18-month-olds" below two years."""
     if months < 24:
         return f"{months}-month-olds"
     return f"{months // 12}-year-olds"

@@ -54,7 +54,9 @@ def read_pointer(directory: Path) -> str | None:
 def load_artifact(directory: Path, version: str) -> Served:
     """Read one version's files (blocking: call it in a thread)."""
     folder = directory / version
-    return Served(version, load_model(folder / MODEL_FILE), CoPurchases.load(folder / COPURCHASE_FILE))
+    return Served(
+        version, load_model(folder / MODEL_FILE), CoPurchases.load(folder / COPURCHASE_FILE)
+    )
 
 
 class ModelRegistry:
@@ -98,8 +100,10 @@ class ModelRegistry:
             self._checked_at = now
             version = read_pointer(self.directory)
             served = self._served
-            if version is not None and version != self._failed and (
-                served is None or served.version != version
+            if (
+                version is not None
+                and version != self._failed
+                and (served is None or served.version != version)
             ):
                 if self._loading is None or self._loading.done():
                     self._loading = asyncio.ensure_future(self._load(version))

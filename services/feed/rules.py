@@ -12,7 +12,7 @@ from models.catalog import Product, ProductStatus
 from models.feed import FeedbackKind, FeedFeedback
 from models.orders import OrderLine
 from services.analytics.events import PURCHASED
-from services.feed.entries import PERSONAL_REASONS, FeedEntry
+from services.feed.entries import PERSONAL_REASONS, FeedEntry, product_ids
 
 BOUGHT_WINDOW = timedelta(days=90)
 # Consumables may be bought again and again, so buying one does not hide it. A product is
@@ -42,9 +42,9 @@ class Listed:
         return (low is None or low <= months) and (high is None or months <= high)
 
 
-async def listed(product_ids: Iterable[int]) -> dict[int, Listed]:
+async def listed(products: Iterable[int]) -> dict[int, Listed]:
     """Of these products, the ones a shopper can buy now: ACTIVE, with a variant in stock."""
-    ids = list(set(product_ids))
+    ids = list(set(products))
     if not ids:
         return {}
     rows = (
@@ -73,12 +73,12 @@ async def bought_recently(*, user_id: int | None, now: datetime) -> set[int]:
         order__status__in=list(PURCHASED),
         product_id__isnull=False,
     ).values_list("product_id", flat=True)
-    return {pid for pid in ids if pid is not None}
+    return set(product_ids(pid for pid in ids if pid is not None))
 
 
-async def consumables(product_ids: Iterable[int]) -> set[int]:
+async def consumables(products: Iterable[int]) -> set[int]:
     """Which of these products are consumables (see CONSUMABLE_TAGS / _CATEGORY_SLUGS)."""
-    ids = list(set(product_ids))
+    ids = list(set(products))
     if not ids:
         return set()
     found = await (
@@ -90,7 +90,7 @@ async def consumables(product_ids: Iterable[int]) -> set[int]:
         .distinct()
         .values_list("id", flat=True)
     )
-    return set(found)
+    return set(product_ids(found))
 
 
 async def not_interested(*, user_id: int | None, anonymous_id: str | None) -> list[int]:
@@ -104,7 +104,7 @@ async def not_interested(*, user_id: int | None, anonymous_id: str | None) -> li
         .order_by("-created_at", "-id")
         .values_list("product_id", flat=True)
     )
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(product_ids(ids)))
 
 
 def boost_session(entries: Sequence[FeedEntry], session: set[int]) -> list[FeedEntry]:
@@ -137,14 +137,10 @@ def diversify(
     pending = sorted(entries, key=lambda entry: (-entry.score, entry.product_id))
     result: list[FeedEntry] = []
     while pending:
-        run = result[-max_run:]
-        blocked: int | None = None
-        if len(run) == max_run:
-            categories = {category_of(entry.product_id) for entry in run}
-            if len(categories) == 1:
-                blocked = categories.pop()
+        run = {category_of(entry.product_id) for entry in result[-max_run:]}
         pick = 0
-        if blocked is not None:
+        if len(result) >= max_run and len(run) == 1:
+            blocked = run.pop()  # products without a category count as one group
             pick = next(
                 (i for i, entry in enumerate(pending) if category_of(entry.product_id) != blocked),
                 0,

@@ -101,9 +101,7 @@ async def read_interactions(
     since = since or datetime.now(UTC) - timedelta(days=HISTORY_DAYS)
     conn = connections.get("default")
     dialect = str(conn.capabilities.dialect)
-    opted_out = set(
-        await User.filter(personalization_consent=False).values_list("id", flat=True)
-    )
+    opted_out = set(await User.filter(personalization_consent=False).values_list("id", flat=True))
     sql = _events_sql(dialect)
     stamp_param: Any = since if dialect == "postgres" else since.isoformat(" ")
     total = await _count_events(since)
@@ -121,7 +119,7 @@ async def read_interactions(
             rows = await _fetch(conn, sql, [last_id, stamp_param, CHUNK])
             if not rows:
                 break
-            for row_id, user_id, anonymous_id, product_id, kind, stamp, order_id in rows:
+            for _, user_id, anonymous_id, product_id, kind, stamp, order_id in rows:
                 if user_id is not None and user_id in opted_out:
                     excluded.add(user_id)
                     continue
@@ -157,9 +155,7 @@ async def _fetch(conn: Any, sql: str, params: list[Any]) -> list[tuple[Any, ...]
 
 async def read_items() -> list[ItemInfo]:
     """Content of every product that has variants: category path, tags, brand, ages, price."""
-    categories = {
-        row["id"]: row for row in await Category.all().values("id", "name", "path")
-    }
+    categories = {row["id"]: row for row in await Category.all().values("id", "name", "path")}
     brands = dict(await Brand.all().values_list("id", "name"))
     tags: dict[int, list[str]] = {}
     for product_id, slug in await Tag.filter(products__id__isnull=False).values_list(
@@ -309,4 +305,3 @@ async def train(
         report.read_seconds = round(read_seconds, 3)
         logger.info("trained feed model %s in %.1fs", report.version, report.fit_seconds)
         return report
-

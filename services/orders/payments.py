@@ -15,6 +15,7 @@ result and moves no money twice.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,12 +25,14 @@ from typing import Protocol
 from tortoise.transactions import in_transaction
 
 from models.orders import Order, OrderStatus, Payment, PaymentStatus, Refund
+from services.analytics.events import record_order_purchases
 from services.errors import DomainError
 from services.orders import lifecycle
 from services.orders.codes import OrderErrorCode, error
 from services.orders.lifecycle import Actor
 
 ZERO = Decimal("0.00")
+logger = logging.getLogger("shopgraph.orders.payments")
 C = OrderErrorCode
 
 
@@ -310,6 +313,7 @@ async def charge_order(*, order: Order, token: str, actor: Actor) -> ChargeResul
                 C.ORDER_NOT_PAYABLE, f"Order {order.number} was cancelled; the charge was refunded."
             ),
         )
+    await record_purchase(order)
     return ChargeResult(payment)
 
 
@@ -322,6 +326,18 @@ async def mark_paid_without_payment(*, order: Order, actor: Actor) -> None:
         message="Nothing to pay: the total is 0.00.",
         changes={"paid_at": _now(), "reserved_until": None},
     )
+    await record_purchase(order)
+
+
+async def record_purchase(order: Order) -> None:
+    """Tell analytics (and so the recommender) what was bought, once the order is paid.
+
+    The order is already paid and committed; a failure here is logged, never the shopper's.
+    """
+    try:
+        await record_order_purchases(order_ids=[order.id])
+    except Exception:
+        logger.exception("recording the purchase of order %s failed", order.id)
 
 
 async def refund_payments(

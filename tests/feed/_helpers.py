@@ -30,6 +30,7 @@ mutation Track($events: [TrackEventInput!]!, $anonymousId: String) {
 }
 """
 
+
 def gid(product_id: int) -> str:
     return to_base64("Product", product_id)
 
@@ -38,7 +39,9 @@ def pk(global_id: str) -> int:
     return int(from_base64(global_id)[1])
 
 
-async def feed(gql: Any, section: str, headers: dict[str, str] | None = None, **variables: Any) -> dict[str, Any]:
+async def feed(
+    gql: Any, section: str, headers: dict[str, str] | None = None, **variables: Any
+) -> dict[str, Any]:
     body = await gql(FEED, {"section": section, **variables}, **(headers or {}))
     assert "errors" not in body, body
     result: dict[str, Any] = body["data"]["feed"]
@@ -59,5 +62,3 @@ async def neighbours(product_id: int, k: int = 20) -> set[int]:
     served = await registry.current()
     assert served is not None
     return {int(rec.item) for rec in served.model.similar(product_id, k=k)}  # type: ignore[call-overload]
-
-

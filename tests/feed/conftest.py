@@ -53,7 +53,9 @@ async def listed_demo_products() -> list[tuple[int, int | None]]:
     return [(pid, category) for pid, category in rows if pid is not None]
 
 
-def _event(who: str, product_id: int, kind: EventKind, at: datetime, **extra: object) -> BehaviourEvent:
+def _event(
+    who: str, product_id: int, kind: EventKind, at: datetime, **extra: object
+) -> BehaviourEvent:
     return BehaviourEvent(
         anonymous_id=who, kind=kind, product_id=product_id, occurred_at=at, context={}, **extra
     )

@@ -90,7 +90,9 @@ async def test_no_more_than_two_products_of_one_category_in_a_row(
     guest = {"X-Cart-Token": unique("guest")}
     await track_views(gql, feed_world.cluster[:2], guest)
     items = nodes(await feed(gql, "FOR_YOU", guest, first=40))
-    categories = [item["product"]["category"]["id"] if item["product"]["category"] else None for item in items]
+    categories = [
+        item["product"]["category"]["id"] if item["product"]["category"] else None for item in items
+    ]
     cluster = to_base64("Category", feed_world.cluster_category)
     assert categories.count(cluster) >= 4  # the model wants many of them near the top...
     for i in range(len(categories) - 2):
@@ -133,9 +135,7 @@ async def test_similar_and_bought_together_name_their_product(
         assert item["reason"]["kind"] == "SIMILAR"
         assert pk(item["reason"]["sourceProduct"]["id"]) == feed_world.anchor
         assert item["reason"]["text"].startswith("Similar to ")
-    together = nodes(
-        await feed(gql, "BOUGHT_TOGETHER", productId=gid(feed_world.anchor), first=5)
-    )
+    together = nodes(await feed(gql, "BOUGHT_TOGETHER", productId=gid(feed_world.anchor), first=5))
     assert pk(together[0]["product"]["id"]) == feed_world.together
     assert together[0]["reason"]["kind"] == "BOUGHT_TOGETHER"
     assert together[0]["reason"]["text"].startswith("Often bought with ")
@@ -169,7 +169,9 @@ async def test_for_child_shows_only_age_appropriate_products(
     user = await create_user()
     today = date.today()
     for years in (1, 4, 10):
-        child = await create_child_profile(user, birth_month=f"{today.year - years}-{today.month:02d}")
+        child = await create_child_profile(
+            user, birth_month=f"{today.year - years}-{today.month:02d}"
+        )
         result = await feed(
             gql,
             "FOR_CHILD",
@@ -181,7 +183,9 @@ async def test_for_child_shows_only_age_appropriate_products(
         assert items, f"nothing for a {years}-year-old"
         assert all(_age_in(years * 12, item) for item in items)
         expected = f"{years * 12}-month-olds" if years < 2 else f"{years}-year-olds"
-        texts = {item["reason"]["text"] for item in items if item["reason"]["kind"] == "FOR_CHILD_AGE"}
+        texts = {
+            item["reason"]["text"] for item in items if item["reason"]["kind"] == "FOR_CHILD_AGE"
+        }
         assert texts == {f"Popular for {expected}"}
 
 

@@ -9,8 +9,8 @@ from strawberry.relay import to_base64
 
 from services.feed import rules
 from tests.factories import auth_headers, create_user, unique
-from tests.feed.conftest import FeedWorld
 from tests.feed._helpers import feed, gid, neighbours, nodes, pk, track_views
+from tests.feed.conftest import FeedWorld
 
 MARK = """
 mutation Mark($productId: ID!, $anonymousId: String) {
@@ -34,24 +34,34 @@ async def test_a_product_marked_not_interested_leaves_the_feed_and_its_neighbour
 ) -> None:
     guest = {"X-Cart-Token": unique("guest")}
     await track_views(gql, [feed_world.anchor], guest)
-    before = {pk(i["product"]["id"]): i["score"] for i in nodes(await feed(gql, "FOR_YOU", guest, first=100))}
+    before = {
+        pk(i["product"]["id"]): i["score"]
+        for i in nodes(await feed(gql, "FOR_YOU", guest, first=100))
+    }
     hidden = next(iter(before))
 
     payload = await mark(gql, gid(hidden), guest)
     assert payload == {"product": {"id": gid(hidden)}, "errors": []}
 
-    after = {pk(i["product"]["id"]): i["score"] for i in nodes(await feed(gql, "FOR_YOU", guest, first=100))}
+    after = {
+        pk(i["product"]["id"]): i["score"]
+        for i in nodes(await feed(gql, "FOR_YOU", guest, first=100))
+    }
     assert hidden not in after
     similar = await neighbours(hidden, rules.NOT_INTERESTED_NEIGHBOURS)
     pushed = [p for p in after if p in similar and p in before]
     kept = [p for p in after if p not in similar and p in before]
     assert pushed and kept
     for product in pushed:
-        assert after[product] == pytest.approx(before[product] * rules.NOT_INTERESTED_PENALTY, abs=2e-6)
+        assert after[product] == pytest.approx(
+            before[product] * rules.NOT_INTERESTED_PENALTY, abs=2e-6
+        )
     for product in kept:
         assert after[product] == pytest.approx(before[product], abs=2e-6)
     # Not only FOR_YOU: every section leaves it out.
-    similar_feed = nodes(await feed(gql, "SIMILAR", guest, productId=gid(feed_world.anchor), first=100))
+    similar_feed = nodes(
+        await feed(gql, "SIMILAR", guest, productId=gid(feed_world.anchor), first=100)
+    )
     assert hidden not in {pk(i["product"]["id"]) for i in similar_feed}
 
 

@@ -19,25 +19,26 @@ from tests.feed.conftest import FeedWorld
 FAST = Config(tune=False, factors=8, epochs=2)
 
 
+def _names(folder: Path) -> list[str]:
+    return [path.name for path in folder.iterdir()]
+
+
 async def test_opted_out_shoppers_events_are_not_training_data(feed_world: FeedWorld) -> None:
     opted_out = await create_user(personalization=False)
     consenting = await create_user()
     guest_opted_out = unique("guest")
     at = datetime.now(UTC) - timedelta(hours=1)
+    view = {"kind": EventKind.VIEW, "product_id": feed_world.anchor, "occurred_at": at}
     await BehaviourEvent.bulk_create(
         [
             # Recorded before the user turned personalization off: no marker, still excluded.
-            BehaviourEvent(user_id=opted_out.id, kind=EventKind.VIEW, product_id=feed_world.anchor, occurred_at=at),
-            BehaviourEvent(user_id=consenting.id, kind=EventKind.VIEW, product_id=feed_world.anchor, occurred_at=at),
+            BehaviourEvent(user_id=opted_out.id, **view),
+            BehaviourEvent(user_id=consenting.id, **view),
             BehaviourEvent(
-                anonymous_id=guest_opted_out,
-                kind=EventKind.VIEW,
-                product_id=feed_world.anchor,
-                occurred_at=at,
-                context={"personalization": "off"},
+                anonymous_id=guest_opted_out, context={"personalization": "off"}, **view
             ),
         ]
-    )  # fmt: skip
+    )
 
     interactions, _, excluded = await training.read_interactions()
 
@@ -77,7 +78,7 @@ async def test_artifacts_are_versioned_and_the_registry_follows_current(
     assert old is not None and old.version == first.version  # the swap does not block a request
     swapped = await registry.current(wait=True)
     assert swapped is not None and swapped.version == second.version
-    assert not [p for p in fresh_registry.iterdir() if p.name.startswith((".staging", ".current"))]
+    assert not [name for name in _names(fresh_registry) if name.startswith((".staging", ".cur"))]
 
 
 async def test_workers_check_the_pointer_at_most_every_interval(
@@ -94,7 +95,7 @@ async def test_workers_check_the_pointer_at_most_every_interval(
 
 async def test_old_versions_are_pruned(feed_world: FeedWorld, tmp_path: Path) -> None:
     versions = [(await training.train(directory=tmp_path, config=FAST)).version for _ in range(5)]
-    kept = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
+    kept = sorted(name for name in _names(tmp_path) if name[0].isdigit())
     assert kept == versions[-training.KEEP_VERSIONS :]
 
 
@@ -110,3 +111,10 @@ def test_diversify_breaks_runs_of_one_category() -> None:
     assert ranked == [1, 2, 5, 3, 4, 6]
     only_one = [FeedEntry(pid, 1.0 - pid / 10, ReasonKind.POPULAR) for pid in (1, 2, 3)]
     assert [e.product_id for e in rules.diversify(only_one, categories.__getitem__)] == [1, 2, 3]
+
+
+def test_products_without_a_category_count_as_one_group() -> None:
+    categories: dict[int, int | None] = {1: None, 2: None, 3: None, 4: 7}
+    entries = [FeedEntry(pid, 1.0 - pid / 10, ReasonKind.POPULAR) for pid in categories]
+    ranked = [e.product_id for e in rules.diversify(entries, categories.__getitem__)]
+    assert ranked == [1, 2, 4, 3]

@@ -8,8 +8,9 @@ from models.accounts import User
 from models.catalog import Variant
 from models.orders import Cart, DeliveryMethod
 from services.orders import cart as cart_service
-from services.orders import checkout
-from services.orders.checkout import AddressSpec, CheckoutResult
+from services.orders import checkout, details
+from services.orders.checkout import CheckoutResult
+from services.orders.details import AddressSpec
 
 ADDRESS = AddressSpec(
     full_name="Alex Example",
@@ -31,10 +32,10 @@ async def ready_cart(
     for variant, quantity in lines:
         await cart_service.add_line(cart=cart, variant_id=variant.id, quantity=quantity)
     if email and user is None:
-        await checkout.set_email(cart=cart, email=email)
-    await checkout.set_shipping_address(cart=cart, address=ADDRESS, address_id=None, user_id=None)
-    await checkout.set_delivery(cart=cart, method=method)
-    await checkout.set_payment_method(cart=cart, method="test")
+        await details.set_email(cart=cart, email=email)
+    await details.set_shipping_address(cart=cart, address=ADDRESS, address_id=None, user_id=None)
+    await details.set_delivery(cart=cart, method=method)
+    await details.set_payment_method(cart=cart, method="test")
     return cart
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from models.analytics import BehaviourEvent, EventKind
 from models.catalog import Product, ProductStatus, Variant
 from models.orders import (
     Cart,
@@ -23,8 +24,8 @@ from models.orders import (
 )
 from services.errors import DomainError, DomainErrors
 from services.orders import cart as cart_service
-from services.orders import checkout, refunds, reservations
-from services.orders.checkout import AddressSpec
+from services.orders import checkout, details, refunds, reservations
+from services.orders.details import AddressSpec
 from services.orders.lifecycle import SYSTEM, Actor
 from tests.factories import create_address, create_coupon, create_user, create_variant
 from tests.orders._helpers import place, ready_cart
@@ -71,6 +72,13 @@ async def test_complete_checkout_places_and_pays_in_one_go() -> None:
     payment = await Payment.get(order_id=order.id)
     assert (payment.status, payment.captured_amount) == (PaymentStatus.CAPTURED, D("29.95"))
     assert await _kinds(order) == ["placed", "paid"]
+    # Analytics (and the recommender) learn about the purchase, by the guest's cart token.
+    purchase = await BehaviourEvent.get(order_id=order.id, kind=EventKind.PURCHASE)
+    assert (purchase.variant_id, purchase.quantity, purchase.anonymous_id) == (
+        variant.id,
+        2,
+        cart.token,
+    )
 
 
 async def test_the_same_idempotency_key_returns_the_same_order() -> None:
@@ -108,7 +116,7 @@ async def test_what_is_missing_is_reported_all_at_once() -> None:
         "DELIVERY_METHOD_REQUIRED",
         "PAYMENT_METHOD_REQUIRED",
     }
-    await checkout.set_delivery(cart=cart, method=DeliveryMethod.EXPRESS)
+    await details.set_delivery(cart=cart, method=DeliveryMethod.EXPRESS)
     with pytest.raises(DomainErrors) as again:
         await place(cart)
     assert "ADDRESS_REQUIRED" in {e.code for e in again.value.errors}
@@ -160,7 +168,7 @@ async def test_stock_or_availability_lost_before_ordering_stops_the_order() -> N
 async def test_incomplete_address_names_the_field(address: AddressSpec, field: str) -> None:
     cart = await cart_service.create_cart(user_id=None)
     with pytest.raises(DomainError) as caught:
-        await checkout.set_shipping_address(
+        await details.set_shipping_address(
             cart=cart, address=address, address_id=None, user_id=None
         )
     assert (caught.value.code, caught.value.field) == ("ADDRESS_INCOMPLETE", field)
@@ -170,13 +178,13 @@ async def test_saved_addresses_only_of_the_customer() -> None:
     owner, other = await create_user(), await create_user()
     saved = await create_address(owner, city="Hamburg")
     cart = await cart_service.create_cart(user_id=owner.id)
-    await checkout.set_shipping_address(
+    await details.set_shipping_address(
         cart=cart, address=None, address_id=saved.id, user_id=owner.id
     )
     assert (await Cart.get(id=cart.id)).shipping_address["city"] == "Hamburg"  # type: ignore[index]
     theirs = await cart_service.create_cart(user_id=other.id)
     with pytest.raises(DomainError) as caught:
-        await checkout.set_shipping_address(
+        await details.set_shipping_address(
             cart=theirs, address=None, address_id=saved.id, user_id=other.id
         )
     assert caught.value.code == "ADDRESS_NOT_FOUND"
@@ -188,7 +196,7 @@ async def test_delivery_date_window_email_and_payment_method_rules() -> None:
 
     async def code_of(**kwargs: object) -> str | None:
         try:
-            await checkout.set_delivery(cart=cart, **kwargs)  # type: ignore[arg-type]
+            await details.set_delivery(cart=cart, **kwargs)  # type: ignore[arg-type]
         except DomainError as refused:
             return refused.code
         return None
@@ -221,10 +229,10 @@ async def test_delivery_date_window_email_and_payment_method_rules() -> None:
     )
     assert isinstance(stored.delivery_date, date)
     with pytest.raises(DomainError) as bad_email:
-        await checkout.set_email(cart=cart, email="not-an-email")
+        await details.set_email(cart=cart, email="not-an-email")
     assert bad_email.value.code == "EMAIL_INVALID"
     with pytest.raises(DomainError) as bad_method:
-        await checkout.set_payment_method(cart=cart, method="cash-in-envelope")
+        await details.set_payment_method(cart=cart, method="cash-in-envelope")
     assert bad_method.value.code == "PAYMENT_METHOD_INVALID"
 
 
@@ -266,7 +274,7 @@ async def test_expired_reservations_are_cancelled_and_restocked() -> None:
     variant = await create_variant(stock=5)
     coupon = await create_coupon(max_uses=10)
     cart = await ready_cart((variant, 2))
-    await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
     result = await place(cart, payment_token="tok_declined")
     assert await _stock(variant) == 3
     # Given the reservation ended a minute ago
@@ -372,7 +380,7 @@ async def test_a_free_order_is_paid_without_a_payment() -> None:
     variant = await create_variant(price="8.00")
     coupon = await create_coupon(kind=CouponKind.PERCENTAGE, value=D("100"))
     cart = await ready_cart((variant, 1), method=DeliveryMethod.STORE_PICKUP)
-    await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
     result = await place(cart, payment_token=None)
     assert result.order.total == D("0.00")
     assert (await Order.get(id=result.order.id)).status == OrderStatus.PAID
@@ -382,7 +390,7 @@ async def test_a_free_order_is_paid_without_a_payment() -> None:
 async def test_store_pickup_needs_no_address() -> None:
     cart = await cart_service.create_cart(user_id=None)
     await cart_service.add_line(cart=cart, variant_id=(await create_variant()).id, quantity=1)
-    await checkout.set_email(cart=cart, email="pickup@example.com")
-    await checkout.set_delivery(cart=cart, method=DeliveryMethod.STORE_PICKUP)
-    await checkout.set_payment_method(cart=cart, method="test")
+    await details.set_email(cart=cart, email="pickup@example.com")
+    await details.set_delivery(cart=cart, method=DeliveryMethod.STORE_PICKUP)
+    await details.set_payment_method(cart=cart, method="test")
     assert (await place(cart)).order.shipping_address is None

@@ -10,7 +10,7 @@ import pytest
 from models.catalog import Variant
 from models.orders import Coupon, CouponRedemption, Order
 from services.errors import DomainError, DomainErrors
-from services.orders import checkout
+from services.orders import details
 from services.orders.checkout import CheckoutResult
 from tests.conftest import using_postgres
 from tests.factories import create_coupon, create_variant
@@ -67,7 +67,7 @@ async def test_a_one_use_coupon_redeemed_by_20_at_once_succeeds_once() -> None:
     variant = await create_variant(stock=100)
     carts = [await ready_cart((variant, 1)) for _ in range(20)]
     for cart in carts:
-        await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+        await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
 
     outcomes = await asyncio.gather(*(place(cart) for cart in carts), return_exceptions=True)
 

@@ -12,8 +12,8 @@ from models.catalog import Product
 from models.orders import Cart, Coupon, CouponKind, CouponRedemption
 from services.errors import DomainError
 from services.orders import cart as cart_service
-from services.orders import checkout
 from services.orders import coupons as coupon_service
+from services.orders import details
 from services.orders.coupons import CouponSpec
 from tests.factories import (
     create_category,
@@ -39,7 +39,7 @@ async def _cart_of(price: str = "20.00", quantity: int = 1) -> Cart:
 
 async def _apply(cart: Cart, code: str, **who: Any) -> str | None:
     try:
-        await checkout.apply_coupon(
+        await details.apply_coupon(
             cart=cart, code=code, user_id=who.get("user_id"), email=who.get("email")
         )
     except DomainError as refused:
@@ -116,7 +116,7 @@ async def test_category_scope_includes_descendants() -> None:
 async def test_redemption_is_conditional_on_uses_left() -> None:
     coupon = await create_coupon(max_uses=1)
     cart = await ready_cart((await create_variant(), 1))
-    await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
     # The last use goes elsewhere between applying and ordering.
     await Coupon.filter(id=coupon.id).update(used_count=1)
     with pytest.raises(DomainError) as caught:
@@ -131,7 +131,7 @@ async def test_placing_an_order_redeems_and_cancelling_releases() -> None:
 
     coupon = await create_coupon(max_uses=3)
     cart = await ready_cart((await create_variant(price="10.00"), 1))
-    await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
     result = await place(cart)
     assert result.order.discount_total == D("1.00")
     assert (await Coupon.get(id=coupon.id)).used_count == 1

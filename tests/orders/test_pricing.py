@@ -12,7 +12,7 @@ from models.catalog import Product, Variant
 from models.orders import Cart, CouponKind, DeliveryMethod
 from services.errors import DomainError
 from services.orders import cart as cart_service
-from services.orders import checkout
+from services.orders import details
 from services.orders.pricing import price_cart
 from tests.factories import (
     create_category,
@@ -31,7 +31,7 @@ async def _cart(*lines: tuple[Variant, int], method: DeliveryMethod | None = Non
     for variant, quantity in lines:
         await cart_service.add_line(cart=cart, variant_id=variant.id, quantity=quantity)
     if method is not None:
-        await checkout.set_delivery(cart=cart, method=method)
+        await details.set_delivery(cart=cart, method=method)
     return cart
 
 
@@ -42,7 +42,7 @@ async def test_totals_by_hand_with_flash_price_and_percentage_coupon() -> None:
     await create_flash_price(flashed, price="18.00")  # two running: the lowest wins
     coupon = await create_coupon(kind=CouponKind.PERCENTAGE, value=D("10"))
     cart = await _cart((plain, 2), (flashed, 1), method=DeliveryMethod.STANDARD)
-    await checkout.apply_coupon(cart=cart, code=coupon.code.lower(), user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=coupon.code.lower(), user_id=None, email=None)
 
     # When it is priced
     pricing = await price_cart(cart=cart)
@@ -108,7 +108,7 @@ async def test_free_standard_delivery_counts_goods_after_discount() -> None:
     coupon = await create_coupon(kind=CouponKind.FIXED_AMOUNT, value=D("5.00"))
     cart = await _cart((variant, 1), method=DeliveryMethod.STANDARD)
     assert (await price_cart(cart=cart)).delivery_fee == D("0.00")
-    await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
     pricing = await price_cart(cart=cart)
     # 52.00 - 5.00 = 47.00 of goods is below 50.00: standard delivery is charged again.
     assert pricing.delivery_fee == D("4.95")
@@ -122,12 +122,12 @@ async def test_stacking_one_goods_coupon_plus_free_shipping() -> None:
     free = await create_coupon(kind=CouponKind.FREE_SHIPPING)
     free_too = await create_coupon(kind=CouponKind.FREE_SHIPPING)
     cart = await _cart((variant, 2), method=DeliveryMethod.EXPRESS)
-    await checkout.apply_coupon(cart=cart, code=percent.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=percent.code, user_id=None, email=None)
     for second in (fixed, free_too):
         if second is free_too:
-            await checkout.apply_coupon(cart=cart, code=free.code, user_id=None, email=None)
+            await details.apply_coupon(cart=cart, code=free.code, user_id=None, email=None)
         with pytest.raises(DomainError) as caught:
-            await checkout.apply_coupon(cart=cart, code=second.code, user_id=None, email=None)
+            await details.apply_coupon(cart=cart, code=second.code, user_id=None, email=None)
         assert caught.value.code == "COUPON_NOT_STACKABLE"
     pricing = await price_cart(cart=cart)
     # 20.00 - 20% (4.00) + express 9.95 - free delivery 9.95 = 16.00
@@ -136,8 +136,8 @@ async def test_stacking_one_goods_coupon_plus_free_shipping() -> None:
         (CouponKind.FREE_SHIPPING, D("9.95")),
     ]
     assert pricing.total == D("16.00")
-    await checkout.remove_coupon(cart=cart, code=percent.code.lower())
-    await checkout.apply_coupon(cart=cart, code=fixed.code, user_id=None, email=None)
+    await details.remove_coupon(cart=cart, code=percent.code.lower())
+    await details.apply_coupon(cart=cart, code=fixed.code, user_id=None, email=None)
     assert (await price_cart(cart=cart)).total == D("17.00")
 
 
@@ -153,7 +153,7 @@ async def test_scoped_coupons_reduce_only_lines_in_scope_and_never_below_zero() 
     cart = await _cart((puzzle, 1), (other, 1))
 
     # When a 5.00-off coupon for toys (descendants included) is applied
-    await checkout.apply_coupon(cart=cart, code=fixed.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=fixed.code, user_id=None, email=None)
     pricing = await price_cart(cart=cart)
 
     # Then only the 3.00 puzzle is reduced, and only to zero
@@ -168,7 +168,7 @@ async def test_fixed_amount_is_split_over_lines_to_the_cent() -> None:
     variants = [await create_variant(price=p) for p in ("1.00", "1.00", "1.00")]
     coupon = await create_coupon(kind=CouponKind.FIXED_AMOUNT, value=D("1.00"))
     cart = await _cart(*((v, 1) for v in variants))
-    await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
     pricing = await price_cart(cart=cart)
     assert sorted(line.discount for line in pricing.lines) == [D("0.33"), D("0.33"), D("0.34")]
     assert pricing.total == D("2.00")
@@ -181,10 +181,10 @@ async def test_spend_threshold_needs_the_threshold_on_eligible_items() -> None:
     )
     cart = await _cart((variant, 2))
     with pytest.raises(DomainError) as caught:
-        await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+        await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
     assert caught.value.code == "COUPON_MIN_SPEND"
     await cart_service.add_line(cart=cart, variant_id=variant.id, quantity=1)
-    await checkout.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+    await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
     pricing = await price_cart(cart=cart)
     assert pricing.discounts[0].reason == f"Spend 30.00, save 5.00 with {coupon.code}"
     assert pricing.total == D("25.00")
@@ -200,12 +200,12 @@ async def test_points_are_a_hook_that_takes_nothing_off_yet() -> None:
     user, variant = await create_user(), await create_variant(price="10.00")
     cart = await cart_service.create_cart(user_id=user.id)
     await cart_service.add_line(cart=cart, variant_id=variant.id, quantity=1)
-    await checkout.set_points(cart=cart, points=500, user_id=user.id)
+    await details.set_points(cart=cart, points=500, user_id=user.id)
     pricing = await price_cart(cart=cart)
     assert pricing.points.amount == D("0.00")
     assert "cannot be spent yet" in pricing.points.note
     assert pricing.total == D("10.00")
     guest = await cart_service.create_cart(user_id=None)
     with pytest.raises(DomainError) as caught:
-        await checkout.set_points(cart=guest, points=1, user_id=None)
+        await details.set_points(cart=guest, points=1, user_id=None)
     assert caught.value.code == "POINTS_INVALID"

@@ -1,0 +1,119 @@
+"""Enums, money and the owned-Node base shared by the cart and order types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar, Self
+
+import strawberry
+from strawberry import relay
+
+from models import orders as m
+from resolvers.context import Info
+from schema.catalog import Money, _pk
+from services.orders.coupons import CENT
+
+CartStatus = strawberry.enum(
+    m.CartStatus,
+    name="CartStatus",
+    description="OPEN carts can change; MERGED ones were folded into a customer's cart at "
+    "sign-in; ORDERED ones became an order.",
+)
+DeliveryMethod = strawberry.enum(
+    m.DeliveryMethod,
+    name="DeliveryMethod",
+    description="How the parcel reaches the shopper: STANDARD 4.95 (free from 50.00 of goods "
+    "after discounts), EXPRESS 9.95, PARCEL_LOCKER 3.95, STORE_PICKUP free.",
+)
+OrderStatus = strawberry.enum(
+    m.OrderStatus,
+    name="OrderStatus",
+    description="UNPAID -> PAID -> FULFILLING -> SHIPPED -> DELIVERED -> COMPLETED; "
+    "CANCELLED before shipping; REFUNDED / PARTIALLY_REFUNDED after money was given back.",
+)
+CouponKind = strawberry.enum(
+    m.CouponKind,
+    name="CouponKind",
+    description="PERCENTAGE off, FIXED_AMOUNT off, SPEND_THRESHOLD (spend X, save Y) or "
+    "FREE_SHIPPING.",
+)
+PaymentStatus = strawberry.enum(
+    m.PaymentStatus, name="PaymentStatus", description="Where a payment attempt stands."
+)
+
+
+def money(amount: Decimal | int | str, currency: str) -> Money:
+    return Money(amount=Decimal(amount).quantize(CENT), currency=currency)
+
+
+class OwnedNode(relay.Node):
+    """A Node read through the orders loaders; only its owner (or staff) gets it back."""
+
+    loader: ClassVar[str]
+
+    @classmethod
+    def from_model(cls, row: Any) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    async def visible(cls, info: Info, row: Any) -> bool:
+        return False
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        keys = [_pk(node_id) for node_id in node_ids]
+        loader = getattr(info.context.loaders.orders, cls.loader)
+        rows = await loader.load_many([key for key in keys if key is not None])
+        found = iter(rows)
+        result: list[Self | None] = []
+        for key in keys:
+            row = next(found) if key is not None else None
+            visible = row is not None and await cls.visible(info, row)
+            result.append(cls.from_model(row) if visible else None)
+        return result
+
+
+@strawberry.type(description="A postal address on a cart or order.")
+class ShippingAddress:
+    full_name: str
+    line1: str
+    line2: str
+    city: str
+    postal_code: str
+    region: str
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. DE.")
+    phone: str
+
+    @classmethod
+    def from_json(cls, value: dict[str, str] | None) -> ShippingAddress | None:
+        if not value:
+            return None
+        return cls(
+            full_name=value.get("full_name", ""),
+            line1=value.get("line1", ""),
+            line2=value.get("line2", ""),
+            city=value.get("city", ""),
+            postal_code=value.get("postal_code", ""),
+            region=value.get("region", ""),
+            country=value.get("country", ""),
+            phone=value.get("phone", ""),
+        )
+
+
+@strawberry.type(description="The chosen delivery method, day and time window.")
+class DeliveryChoice:
+    method: DeliveryMethod  # type: ignore[valid-type]
+    date: date | None = strawberry.field(description="Requested delivery day, if any.")
+    window: str | None = strawberry.field(description='Time window such as "09:00-12:00".')
+
+
+@strawberry.type(description="A discount on the cart or order, and why it was given.")
+class Discount:
+    code: str | None = strawberry.field(description="The coupon code, e.g. TOYS10.")
+    kind: CouponKind  # type: ignore[valid-type]
+    amount: Money
+    reason: str = strawberry.field(description='e.g. "10% off with TOYS10".')
