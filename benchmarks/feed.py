@@ -208,7 +208,7 @@ def _gid(product_id: int) -> str:
 
 async def run(args: argparse.Namespace) -> None:
     from services.feed import training
-    from services.feed.registry import registry
+    from services.feed.registry import read_pointer, registry
 
     settings = load_settings()
     print(f"database: {settings.database_url.split('://')[0]}")
@@ -216,16 +216,18 @@ async def run(args: argparse.Namespace) -> None:
     await init_db(settings)
     try:
         user_ids = await seed(args.products, args.users, args.events, args.seed)
-        with tempfile.TemporaryDirectory(prefix="feed-bench-") as folder:
-            started = time.perf_counter()
-            report = await training.train(directory=Path(folder), progress=True)
-            total = time.perf_counter() - started
-            print(
-                f"training: {total:.1f}s total (read {report.read_seconds:.1f}s, fit "
-                f"{report.fit_seconds:.1f}s) on {report.events} events, {report.shoppers} "
-                f"shoppers, {report.items} products"
-            )
-            registry.configure(directory=Path(folder))
+        with tempfile.TemporaryDirectory(prefix="feed-bench-") as scratch:
+            folder = Path(args.model_dir or scratch)
+            if not (args.reuse_model and read_pointer(folder)):
+                started = time.perf_counter()
+                report = await training.train(directory=folder, progress=True)
+                total = time.perf_counter() - started
+                print(
+                    f"training: {total:.1f}s total (read {report.read_seconds:.1f}s, fit "
+                    f"{report.fit_seconds:.1f}s) on {report.events} events, {report.shoppers} "
+                    f"shoppers, {report.items} products"
+                )
+            registry.configure(directory=folder)
             await registry.current(wait=True)
             await measure(user_ids, args.rounds)
     finally:
@@ -239,6 +241,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=300, help="users measured")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model-dir", default=None, help="keep the artifact here (default: tmp)")
+    parser.add_argument(
+        "--reuse-model", action="store_true", help="skip training when --model-dir has a model"
+    )
     asyncio.run(run(parser.parse_args()))
 
 

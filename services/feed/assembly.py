@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -115,10 +116,13 @@ async def assemble(
     now: datetime,
 ) -> list[FeedEntry]:
     """Score candidates, then apply the business rules (see `services.feed.rules`)."""
-    blocked = await rules.not_interested(user_id=shopper.user_id, anonymous_id=shopper.anonymous_id)
-    session: list[tuple[int, str]] = []
-    if section in (FeedSection.FOR_YOU, FeedSection.FOR_CHILD) and served is not None:
-        session = await session_events(shopper, now=now)
+    folds_in = section in (FeedSection.FOR_YOU, FeedSection.FOR_CHILD) and served is not None
+    # Independent reads: on PostgreSQL they run side by side on pooled connections.
+    blocked, session, bought = await asyncio.gather(
+        rules.not_interested(user_id=shopper.user_id, anonymous_id=shopper.anonymous_id),
+        session_events(shopper, now=now) if folds_in else _nothing(),
+        rules.bought_recently(user_id=shopper.user_id, now=now),
+    )
     audience = candidates.Audience(
         key=shopper_key(shopper.user_id, shopper.anonymous_id) if shopper.personalized else None,
         session=session,
@@ -139,7 +143,6 @@ async def assemble(
     shown = [entry for entry in unique.values() if entry.product_id in facts]
     if child is not None:
         shown = [e for e in shown if facts[e.product_id].fits_age(child.age_months)]
-    bought = await rules.bought_recently(user_id=shopper.user_id, now=now)
     owned = bought & {entry.product_id for entry in shown}
     if owned:
         owned -= await rules.consumables(owned)
@@ -152,6 +155,10 @@ async def assemble(
         )
         shown = rules.push_down(shown, pushed)
     return rules.diversify(shown, lambda pid: facts[pid].category_id)
+
+
+async def _nothing() -> list[tuple[int, str]]:
+    return []
 
 
 async def _candidates(

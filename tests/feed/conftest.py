@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -127,3 +127,12 @@ async def feed_world(
     registry.configure(directory=world.directory, check_interval=0)
     yield world
     registry.configure(directory=None)
+
+
+@pytest.fixture
+def fresh_registry(tmp_path: Path) -> Iterator[Path]:
+    """The process registry pointed at an empty folder; back to the feed world's afterwards."""
+    before = registry.directory
+    registry.configure(directory=tmp_path, check_interval=0)
+    yield tmp_path
+    registry.configure(directory=before, check_interval=0)

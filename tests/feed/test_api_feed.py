@@ -291,3 +291,16 @@ async def buy(user: User, product_ids: list[int]) -> None:
             unit_price=Decimal("5.00"),
             total=Decimal("5.00"),
         )
+
+
+async def test_without_a_model_feeds_come_from_the_catalog(
+    gql: Any, feed_world: FeedWorld, fresh_registry: Any
+) -> None:
+    guest = {"X-Cart-Token": unique("guest")}
+    await track_views(gql, [feed_world.anchor], guest)
+    for_you = nodes(await feed(gql, "FOR_YOU", guest, first=10))
+    assert len(for_you) == 10
+    assert {item["reason"]["kind"] for item in for_you} == {"POPULAR"}
+    similar = nodes(await feed(gql, "SIMILAR", productId=gid(feed_world.cluster[0]), first=10))
+    assert {pk(item["product"]["id"]) for item in similar} <= set(feed_world.cluster[1:])
+    assert len(similar) == len(feed_world.cluster) - 1

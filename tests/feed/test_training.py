@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -47,15 +46,6 @@ async def test_opted_out_shoppers_events_are_not_training_data(feed_world: FeedW
     assert f"u{opted_out.id}" not in shoppers
     assert f"a{guest_opted_out}" not in shoppers
     assert excluded >= 1
-
-
-@pytest.fixture
-def fresh_registry(tmp_path: Path) -> Iterator[Path]:
-    """The process registry pointed at an empty folder; back to the feed world's afterwards."""
-    before = registry.directory
-    registry.configure(directory=tmp_path, check_interval=0)
-    yield tmp_path
-    registry.configure(directory=before, check_interval=0)
 
 
 async def test_artifacts_are_versioned_and_the_registry_follows_current(
