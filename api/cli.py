@@ -78,6 +78,14 @@ def cmd_import_orders(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_release_reservations(args: argparse.Namespace, settings: Settings) -> int:
+    from services.orders.reservations import release_expired_reservations
+
+    released = asyncio.run(_with_db(settings, release_expired_reservations))
+    print(f"released {released} unpaid orders whose reservation expired")
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from schema import schema_sdl
 
@@ -241,6 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     staff.add_argument("--all-permissions", action="store_true", help="grant every permission")
     staff.set_defaults(func=cmd_create_staff)
+
+    release = sub.add_parser(
+        "release-reservations", help="cancel unpaid orders past their reservation, restocking"
+    )
+    release.set_defaults(func=cmd_release_reservations)
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default=str(ROOT_DIR / "schema.graphql"))
