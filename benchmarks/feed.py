@@ -23,11 +23,11 @@ from typing import Any
 
 import httpx
 import numpy as np
+from asgi_lifespan import LifespanManager
 
 os.environ.setdefault("SHOPGRAPH_RECOMMENDER_INTERVAL", "0")
 
 from api.app import create_app
-from api.cache import configure_cache
 from api.db import apply_migrations, close_db, init_db
 from api.settings import load_settings
 
@@ -150,7 +150,6 @@ async def measure(user_ids: list[int], rounds: int) -> None:
 
     settings = load_settings()
     app = create_app(settings, manage_database=False)
-    configure_cache(settings)
     rng = np.random.default_rng(3)
     picked = rng.choice(user_ids, size=min(rounds, len(user_ids)), replace=False)
     products = list(await Product.filter(status="active").limit(2000).values_list("id", flat=True))
@@ -159,7 +158,10 @@ async def measure(user_ids: list[int], rounds: int) -> None:
     cold: list[float] = []
     warm: list[float] = []
     sql_cold = sql_warm = 0
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+    ):
 
         async def timed(headers: dict[str, str]) -> tuple[float, int]:
             counter = _Counter()
