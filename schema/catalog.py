@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -15,6 +15,7 @@ from models import catalog as m
 from resolvers.catalog import queries
 from resolvers.context import Info
 from resolvers.pagination import Page
+from schema.nodes import LoadedNode
 from services.catalog import suggestions as suggestion_service
 from services.catalog.listing import ProductFilter as ProductFilterSpec
 from services.catalog.listing import ProductSort as ProductSortSpec
@@ -63,35 +64,14 @@ def _pk(node_id: str) -> int | None:
         return None
 
 
-class LoadedNode(relay.Node):
-    """A Node read through one of the request's catalog loaders."""
+class CatalogNode(LoadedNode):
+    """A Node read through the request's catalog loaders; visible to everyone by default."""
 
-    loader: ClassVar[str]
-
-    @classmethod
-    def from_model(cls, row: Any) -> Self:
-        raise NotImplementedError
+    loader_group: ClassVar[str] = "catalog"
 
     @classmethod
     def visible(cls, info: Info, row: Any) -> bool:
-        """Whether the caller may see `row`; hidden rows resolve to null."""
         return True
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        keys = [_pk(node_id) for node_id in node_ids]
-        loader = getattr(info.context.loaders.catalog, cls.loader)
-        rows = await loader.load_many([key for key in keys if key is not None])
-        found = iter(rows)
-        result: list[Self | None] = []
-        for key in keys:
-            row = next(found) if key is not None else None
-            result.append(
-                cls.from_model(row) if row is not None and cls.visible(info, row) else None
-            )
-        return result
 
 
 @strawberry.type(description="An amount of money.")
@@ -143,7 +123,7 @@ class Rating:
 
 
 @strawberry.type(name="Brand", description="A toy brand.")
-class BrandType(LoadedNode):
+class BrandType(CatalogNode):
     loader: ClassVar[str] = "brand_by_id"
     id: relay.NodeID[int]
     slug: str
@@ -155,7 +135,7 @@ class BrandType(LoadedNode):
 
 
 @strawberry.type(name="Tag", description="A merchandising tag such as `bestseller`.")
-class TagType(LoadedNode):
+class TagType(CatalogNode):
     loader: ClassVar[str] = "tag_by_id"
     id: relay.NodeID[int]
     slug: str
@@ -167,7 +147,7 @@ class TagType(LoadedNode):
 
 
 @strawberry.type(name="ProductImage", description="A product photo.")
-class ProductImageType(LoadedNode):
+class ProductImageType(CatalogNode):
     loader: ClassVar[str] = "image_by_id"
     id: relay.NodeID[int]
     url: str
@@ -180,7 +160,7 @@ class ProductImageType(LoadedNode):
 
 
 @strawberry.type(name="Certification", description="A safety certificate held by a product.")
-class CertificationType(LoadedNode):
+class CertificationType(CatalogNode):
     loader: ClassVar[str] = "certification_by_id"
     id: relay.NodeID[int]
     scheme: CertificationScheme  # type: ignore[valid-type]
@@ -202,7 +182,7 @@ class VariantOption:
 
 
 @strawberry.type(name="Variant", description="A purchasable version of a product (SKU).")
-class VariantType(LoadedNode):
+class VariantType(CatalogNode):
     loader: ClassVar[str] = "variant_by_id"
     id: relay.NodeID[int]
     sku: str
@@ -246,7 +226,7 @@ class VariantType(LoadedNode):
 
 
 @strawberry.type(name="Category", description="A node of the category tree, at any depth.")
-class CategoryType(LoadedNode):
+class CategoryType(CatalogNode):
     loader: ClassVar[str] = "category_by_id"
     id: relay.NodeID[int]
     slug: str
@@ -301,7 +281,7 @@ class CategoryType(LoadedNode):
 
 
 @strawberry.type(name="Product", description="A product of the catalog with its variants.")
-class ProductType(LoadedNode):
+class ProductType(CatalogNode):
     loader: ClassVar[str] = "product_by_id"
     id: relay.NodeID[int]
     slug: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar, Self
 
@@ -15,6 +14,7 @@ from resolvers.accounts import queries as account_queries
 from resolvers.context import Info
 from resolvers.pagination import Page
 from schema.catalog import TOTAL_COUNT, _connection_fields, _pk
+from schema.nodes import LoadedNode
 from services.accounts import children as child_service
 from services.accounts.errors import AccountErrorCode as AccountErrorCodeSpec
 
@@ -51,32 +51,10 @@ def own_pk(gid: relay.GlobalID, type_name: str) -> int:
     return pk if pk is not None else -1
 
 
-class AccountNode(relay.Node):
+class AccountNode(LoadedNode):
     """A Node read through the request's account loaders, null for callers who may not see it."""
 
-    loader: ClassVar[str]
-
-    @classmethod
-    def from_model(cls, row: Any) -> Self:
-        raise NotImplementedError
-
-    @classmethod
-    def visible(cls, info: Info, row: Any) -> bool:
-        raise NotImplementedError
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        keys = [_pk(node_id) for node_id in node_ids]
-        loader = getattr(info.context.loaders.accounts, cls.loader)
-        rows = iter(await loader.load_many([key for key in keys if key is not None]))
-        result: list[Self | None] = []
-        for key in keys:
-            row = next(rows) if key is not None else None
-            shown = row is not None and cls.visible(info, row)
-            result.append(cls.from_model(row) if shown else None)
-        return result
+    loader_group: ClassVar[str] = "accounts"
 
 
 @strawberry.type(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import ClassVar
 
 import strawberry
-from strawberry import relay
 
 from models import orders as m
-from resolvers.context import Info
-from schema.catalog import Money, _pk
+from schema.catalog import Money
+from schema.nodes import LoadedNode
 from services.orders.coupons import CENT
 
 CartStatus = strawberry.enum(
@@ -48,33 +46,10 @@ def money(amount: Decimal | int | str, currency: str) -> Money:
     return Money(amount=Decimal(amount).quantize(CENT), currency=currency)
 
 
-class OwnedNode(relay.Node):
+class OwnedNode(LoadedNode):
     """A Node read through the orders loaders; only its owner (or staff) gets it back."""
 
-    loader: ClassVar[str]
-
-    @classmethod
-    def from_model(cls, row: Any) -> Self:
-        raise NotImplementedError
-
-    @classmethod
-    async def visible(cls, info: Info, row: Any) -> bool:
-        return False
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        keys = [_pk(node_id) for node_id in node_ids]
-        loader = getattr(info.context.loaders.orders, cls.loader)
-        rows = await loader.load_many([key for key in keys if key is not None])
-        found = iter(rows)
-        result: list[Self | None] = []
-        for key in keys:
-            row = next(found) if key is not None else None
-            visible = row is not None and await cls.visible(info, row)
-            result.append(cls.from_model(row) if visible else None)
-        return result
+    loader_group: ClassVar[str] = "orders"
 
 
 @strawberry.type(description="A postal address on a cart or order.")
