@@ -19,22 +19,27 @@ from models.analytics import BehaviourEvent
 from services.demo import seed_demo_store
 
 
-async def run(args: argparse.Namespace) -> None:
+async def collect(args: argparse.Namespace) -> list[tuple[object, ...]]:
     settings = load_settings()
     await apply_migrations(settings)
     await init_db(settings)
     await seed_demo_store(products=args.products, seed=7)
     await insert_events(args.events, list(range(1, args.users + 1)), args.seed)
-    rows = await BehaviourEvent.all().order_by("id").values_list(
-        "user_id", "product_id", "occurred_at", "kind"
+    rows = (
+        await BehaviourEvent.all()
+        .order_by("id")
+        .values_list("user_id", "product_id", "occurred_at", "kind")
     )
-    with Path(args.output).open("w", newline="", encoding="utf-8") as handle:
+    await close_db()
+    return [tuple(row) for row in rows]
+
+
+def write_csv(path: Path, rows: list[tuple[object, ...]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["user", "item", "timestamp", "event"])
         for user, item, at, kind in rows:
-            writer.writerow([user, item, at.isoformat(), str(kind.value)])
-    print(f"wrote {len(rows)} interactions to {args.output}")
-    await close_db()
+            writer.writerow([user, item, at.isoformat(), str(kind.value)])  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -44,7 +49,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=60_000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--output", default="var/demo-behaviour.csv")
-    asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    rows = asyncio.run(collect(args))
+    write_csv(Path(args.output), rows)
+    print(f"wrote {len(rows)} interactions to {args.output}")
 
 
 if __name__ == "__main__":
