@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from models.analytics import EventKind
 from resolvers import analytics as resolvers
 from resolvers.context import Info
+from schema.nodes import optional_typed_pk
 from schema.payloads import payload_errors
 from services.analytics.events import MAX_EVENTS, TrackedEvent
 from services.analytics.events import AnalyticsErrorCode as AnalyticsErrorCodeSpec
@@ -74,22 +75,13 @@ class TrackEventInput:
     def to_spec(self) -> TrackedEvent:
         return TrackedEvent(
             kind=EventKind[self.kind.name],
-            product_id=_node_pk(self.product_id, "Product"),
-            variant_id=_node_pk(self.variant_id, "Variant"),
+            product_id=optional_typed_pk(self.product_id, "Product"),
+            variant_id=optional_typed_pk(self.variant_id, "Variant"),
             quantity=self.quantity,
             query=self.query,
             occurred_at=self.occurred_at,
             context=cast(dict[str, str], self.context if self.context is not None else {}),
         )
-
-
-def _node_pk(gid: relay.GlobalID | None, type_name: str) -> int | None:
-    """The row id of a global ID of `type_name`; -1 (no such row) for any other ID."""
-    if gid is None:
-        return None
-    if gid.type_name != type_name or not gid.node_id.isdigit():
-        return -1
-    return int(gid.node_id)
 
 
 @strawberry.type(description="One reason tracked events were refused.")

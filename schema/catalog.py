@@ -15,7 +15,7 @@ from models import catalog as m
 from resolvers.catalog import queries
 from resolvers.context import Info
 from resolvers.pagination import Page
-from schema.nodes import LoadedNode
+from schema.nodes import LoadedNode, node_pk
 from services.catalog import suggestions as suggestion_service
 from services.catalog.listing import ProductFilter as ProductFilterSpec
 from services.catalog.listing import ProductSort as ProductSortSpec
@@ -55,13 +55,6 @@ class ProductSort(Enum):
         "rating, so the order is a stable default (by id).",
     )
     NAME = strawberry.enum_value("name", description="Alphabetical by name.")
-
-
-def _pk(node_id: str) -> int | None:
-    try:
-        return int(node_id)
-    except ValueError:
-        return None
 
 
 class CatalogNode(LoadedNode):
@@ -468,7 +461,7 @@ class ProductFilter:
     def to_spec(self) -> ProductFilterSpec:
         category_ids = []
         for gid in self.categories or []:
-            pk = _pk(gid.node_id) if gid.type_name == "Category" else None
+            pk = node_pk(gid.node_id) if gid.type_name == "Category" else None
             category_ids.append(pk if pk is not None else -1)
         return ProductFilterSpec(
             category_ids=category_ids,
@@ -512,7 +505,7 @@ def _sort(sort: ProductSort | None) -> ProductSortSpec | None:
 
 
 def _product_ids(ids: Sequence[relay.GlobalID]) -> list[int]:
-    return [(_pk(gid.node_id) or -1) if gid.type_name == "Product" else -1 for gid in ids]
+    return [(node_pk(gid.node_id) or -1) if gid.type_name == "Product" else -1 for gid in ids]
 
 
 @strawberry.type
@@ -544,7 +537,7 @@ class CatalogQuery:
     ) -> ProductType | None:
         pk = None
         if id is not None:
-            pk = _pk(id.node_id) if id.type_name == "Product" else -1
+            pk = node_pk(id.node_id) if id.type_name == "Product" else -1
         row = await queries.product(info, product_id=pk, slug=slug)
         return ProductType.from_model(row) if row is not None else None
 
@@ -560,7 +553,7 @@ class CatalogQuery:
     ) -> CategoryType | None:
         pk = None
         if id is not None:
-            pk = _pk(id.node_id) if id.type_name == "Category" else -1
+            pk = node_pk(id.node_id) if id.type_name == "Category" else -1
         row = await queries.category(info, category_id=pk, slug=slug)
         return CategoryType.from_model(row) if row is not None else None
 

@@ -13,7 +13,8 @@ from models import catalog as m
 from resolvers.catalog import mutations
 from resolvers.catalog.mutations import Outcome
 from resolvers.context import Info
-from schema.catalog import CategoryType, ProductStatus, ProductType, VariantType, _pk
+from schema.catalog import CategoryType, ProductStatus, ProductType, VariantType
+from schema.nodes import typed_pk
 from schema.payloads import payload_errors
 from services.catalog.admin import CatalogErrorCode as CatalogErrorCodeSpec
 
@@ -215,12 +216,6 @@ class CategoryUpdateInput:
     position: int | None = strawberry.UNSET
 
 
-def _node_pk(gid: relay.GlobalID, type_name: str) -> int:
-    """The row id of a global ID of `type_name`; -1 (found nowhere) for any other ID."""
-    pk = _pk(gid.node_id) if gid.type_name == type_name else None
-    return pk if pk is not None else -1
-
-
 _ID_TYPES = {"brand_id": "Brand", "category_id": "Category", "parent_id": "Category"}
 
 
@@ -232,9 +227,9 @@ def _given(data: Any) -> dict[str, Any]:
         if value is strawberry.UNSET:
             continue
         if item.name in _ID_TYPES and value is not None:
-            value = _node_pk(value, _ID_TYPES[item.name])
+            value = typed_pk(value, _ID_TYPES[item.name])
         elif item.name == "tag_ids" and value is not None:
-            value = [_node_pk(gid, "Tag") for gid in value]
+            value = [typed_pk(gid, "Tag") for gid in value]
         elif item.name == "options" and value is not None:
             value = {option.name: option.value for option in value}
         elif item.name == "status" and value is not None:
@@ -254,14 +249,14 @@ class CatalogMutation:
         self, info: Info, id: relay.GlobalID, input: ProductUpdateInput
     ) -> ProductPayload:
         outcome = await mutations.product_update(
-            info, product_id=_node_pk(id, "Product"), changes=_given(input)
+            info, product_id=typed_pk(id, "Product"), changes=_given(input)
         )
         return ProductPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Make a product ACTIVE: shoppers can find it.")
     async def product_publish(self, info: Info, id: relay.GlobalID) -> ProductPayload:
         outcome = await mutations.product_set_status(
-            info, product_id=_node_pk(id, "Product"), status=m.ProductStatus.ACTIVE
+            info, product_id=typed_pk(id, "Product"), status=m.ProductStatus.ACTIVE
         )
         return ProductPayload.of(outcome)
 
@@ -270,14 +265,14 @@ class CatalogMutation:
     )
     async def product_archive(self, info: Info, id: relay.GlobalID) -> ProductPayload:
         outcome = await mutations.product_set_status(
-            info, product_id=_node_pk(id, "Product"), status=m.ProductStatus.ARCHIVED
+            info, product_id=typed_pk(id, "Product"), status=m.ProductStatus.ARCHIVED
         )
         return ProductPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Add a variant (SKU) to a product.")
     async def variant_create(self, info: Info, input: VariantCreateInput) -> VariantPayload:
         fields = _given(input)
-        product_id = _node_pk(fields.pop("product_id"), "Product")
+        product_id = typed_pk(fields.pop("product_id"), "Product")
         outcome = await mutations.variant_create(info, product_id=product_id, fields=fields)
         return VariantPayload.of(outcome)
 
@@ -286,13 +281,13 @@ class CatalogMutation:
         self, info: Info, id: relay.GlobalID, input: VariantUpdateInput
     ) -> VariantPayload:
         outcome = await mutations.variant_update(
-            info, variant_id=_node_pk(id, "Variant"), changes=_given(input)
+            info, variant_id=typed_pk(id, "Variant"), changes=_given(input)
         )
         return VariantPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Delete a variant; past orders keep their copy of it.")
     async def variant_delete(self, info: Info, id: relay.GlobalID) -> VariantPayload:
-        outcome = await mutations.variant_delete(info, variant_id=_node_pk(id, "Variant"))
+        outcome = await mutations.variant_delete(info, variant_id=typed_pk(id, "Variant"))
         return VariantPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Overwrite a variant's stock, e.g. after a count.")
@@ -300,7 +295,7 @@ class CatalogMutation:
         self, info: Info, variant_id: relay.GlobalID, quantity: int
     ) -> VariantPayload:
         outcome = await mutations.stock_set(
-            info, variant_id=_node_pk(variant_id, "Variant"), quantity=quantity
+            info, variant_id=typed_pk(variant_id, "Variant"), quantity=quantity
         )
         return VariantPayload.of(outcome)
 
@@ -313,7 +308,7 @@ class CatalogMutation:
         self, info: Info, variant_id: relay.GlobalID, delta: int
     ) -> VariantPayload:
         outcome = await mutations.stock_adjust(
-            info, variant_id=_node_pk(variant_id, "Variant"), delta=delta
+            info, variant_id=typed_pk(variant_id, "Variant"), delta=delta
         )
         return VariantPayload.of(outcome)
 
@@ -328,6 +323,6 @@ class CatalogMutation:
         self, info: Info, id: relay.GlobalID, input: CategoryUpdateInput
     ) -> CategoryPayload:
         outcome = await mutations.category_update(
-            info, category_id=_node_pk(id, "Category"), changes=_given(input)
+            info, category_id=typed_pk(id, "Category"), changes=_given(input)
         )
         return CategoryPayload.of(outcome)

@@ -11,7 +11,8 @@ from strawberry import relay
 from resolvers import feed as resolvers
 from resolvers.context import Info
 from resolvers.pagination import MAX_PAGE_SIZE, Page
-from schema.catalog import TOTAL_COUNT, ProductType, _connection_fields, _pk
+from schema.catalog import TOTAL_COUNT, ProductType, _connection_fields
+from schema.nodes import optional_typed_pk
 from schema.payloads import payload_errors
 from services.feed import entries as spec
 from services.feed.feedback import FeedErrorCode as FeedErrorCodeSpec
@@ -158,14 +159,6 @@ class MarkNotInterestedPayload:
     errors: list[FeedError]
 
 
-def _node_pk(gid: relay.GlobalID | None, type_name: str) -> int | None:
-    """The row id of a global ID of `type_name`; -1 (matches nothing) for any other ID."""
-    if gid is None:
-        return None
-    pk = _pk(gid.node_id) if gid.type_name == type_name else None
-    return pk if pk is not None else -1
-
-
 @strawberry.type
 class FeedQuery:
     @strawberry.field(
@@ -199,8 +192,8 @@ class FeedQuery:
         page = await resolvers.feed(
             info,
             section=spec.FeedSection(str(section.value)),
-            product_id=_node_pk(product_id, "Product"),
-            child_profile_id=_node_pk(child_profile_id, "ChildProfile"),
+            product_id=optional_typed_pk(product_id, "Product"),
+            child_profile_id=optional_typed_pk(child_profile_id, "ChildProfile"),
             first=first,
             after=after,
             anonymous_id=anonymous_id,
@@ -224,7 +217,9 @@ class FeedMutation:
         ] = None,
     ) -> MarkNotInterestedPayload:
         result = await resolvers.mark_not_interested(
-            info, product_id=_node_pk(product_id, "Product") or -1, anonymous_id=anonymous_id
+            info,
+            product_id=optional_typed_pk(product_id, "Product") or -1,
+            anonymous_id=anonymous_id,
         )
         if result.error is not None:
             errors: list[Any] = payload_errors(result.error, FeedError, FeedErrorCodeSpec)

@@ -53,3 +53,14 @@ class LoadedNode(relay.Node):
                 shown = await shown
             result.append(cls.from_model(row) if shown else None)
         return result
+
+
+def typed_pk(gid: relay.GlobalID, type_name: str) -> int:
+    """The row id of a global ID of `type_name`; -1 (matches no row) for any other ID."""
+    pk = node_pk(gid.node_id) if gid.type_name == type_name else None
+    return pk if pk is not None else -1
+
+
+def optional_typed_pk(gid: relay.GlobalID | None, type_name: str) -> int | None:
+    """`typed_pk` for an optional argument: None when no ID was given."""
+    return typed_pk(gid, type_name) if gid is not None else None

@@ -35,8 +35,8 @@ from schema.accounts.types import (
     ChildProfileType,
     Permission,
     UserType,
-    own_pk,
 )
+from schema.nodes import typed_pk
 from schema.payloads import payload_errors
 from services.accounts.tokens import TokenPair
 from services.errors import DomainError, DomainErrors
@@ -162,7 +162,7 @@ class AccountMutation:
     ) -> AddressPayload:
         try:
             row = await ops.update_address(
-                info, address_id=own_pk(id, "Address"), values=input.values()
+                info, address_id=typed_pk(id, "Address"), values=input.values()
             )
         except Failure as error:
             return AddressPayload(errors=_errors(error))
@@ -174,7 +174,7 @@ class AccountMutation:
     )
     async def address_delete(self, info: Info, id: relay.GlobalID) -> AddressDeletePayload:
         try:
-            await ops.delete_address(info, address_id=own_pk(id, "Address"))
+            await ops.delete_address(info, address_id=typed_pk(id, "Address"))
         except Failure as error:
             return AddressDeletePayload(errors=_errors(error))
         return AddressDeletePayload(deleted_id=id, user=_owner(info))
@@ -182,7 +182,7 @@ class AccountMutation:
     @strawberry.mutation(description="Make an address the default (the old default is unset).")
     async def address_set_default(self, info: Info, id: relay.GlobalID) -> AddressPayload:
         try:
-            row = await ops.set_default_address(info, address_id=own_pk(id, "Address"))
+            row = await ops.set_default_address(info, address_id=typed_pk(id, "Address"))
         except Failure as error:
             return AddressPayload(errors=_errors(error))
         return AddressPayload(address=AddressType.from_model(row), user=_owner(info))
@@ -206,7 +206,7 @@ class AccountMutation:
         try:
             row = await ops.update_child(
                 info,
-                child_id=own_pk(id, "ChildProfile"),
+                child_id=typed_pk(id, "ChildProfile"),
                 name=input.name,
                 birth_month=input.birth_month,
                 interests=input.interests,
@@ -220,7 +220,7 @@ class AccountMutation:
         self, info: Info, id: relay.GlobalID
     ) -> ChildProfileDeletePayload:
         try:
-            await ops.delete_child(info, child_id=own_pk(id, "ChildProfile"))
+            await ops.delete_child(info, child_id=typed_pk(id, "ChildProfile"))
         except Failure as error:
             return ChildProfileDeletePayload(errors=_errors(error))
         return ChildProfileDeletePayload(deleted_id=id)
@@ -237,7 +237,7 @@ class AccountMutation:
     ) -> UserPayload:
         try:
             user = await ops.set_staff_permissions(
-                info, user_id=own_pk(user_id, "User"), permissions=permissions
+                info, user_id=typed_pk(user_id, "User"), permissions=permissions
             )
         except Failure as error:
             return UserPayload(errors=_errors(error))
@@ -259,7 +259,7 @@ class AccountMutation:
     )
     async def api_key_revoke(self, info: Info, id: relay.GlobalID) -> ApiKeyPayload:
         try:
-            row = await ops.revoke_api_key(info, key_id=own_pk(id, "ApiKey"))
+            row = await ops.revoke_api_key(info, key_id=typed_pk(id, "ApiKey"))
         except Failure as error:
             return ApiKeyPayload(errors=_errors(error))
         return ApiKeyPayload(api_key=ApiKeyType.from_model(row))

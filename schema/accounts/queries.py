@@ -7,7 +7,8 @@ from strawberry import relay
 
 from resolvers.accounts import queries
 from resolvers.context import Info
-from schema.accounts.types import ApiKeyConnection, ApiKeyType, UserType, own_pk
+from schema.accounts.types import ApiKeyConnection, ApiKeyType, UserType
+from schema.nodes import typed_pk
 
 
 @strawberry.type
@@ -24,7 +25,7 @@ class AccountQuery:
         "themself); null when not found or not yours to see."
     )
     async def user(self, info: Info, id: relay.GlobalID) -> UserType | None:
-        row = await queries.user(info, user_id=own_pk(id, "User"))
+        row = await queries.user(info, user_id=typed_pk(id, "User"))
         return UserType.from_model(row) if row is not None else None
 
     @strawberry.field(description="Partner API keys, newest first (needs MANAGE_API_KEYS).")

@@ -13,7 +13,7 @@ from resolvers.accounts import access
 from resolvers.accounts import queries as account_queries
 from resolvers.context import Info
 from resolvers.pagination import Page
-from schema.catalog import TOTAL_COUNT, _connection_fields, _pk
+from schema.catalog import TOTAL_COUNT, _connection_fields
 from schema.nodes import LoadedNode
 from services.accounts import children as child_service
 from services.accounts.errors import AccountErrorCode as AccountErrorCodeSpec
@@ -43,12 +43,6 @@ class AccountError:
     )
     message: str = strawberry.field(description="A sentence to show the user.")
     code: AccountErrorCode  # type: ignore[valid-type]
-
-
-def own_pk(gid: relay.GlobalID, type_name: str) -> int:
-    """The primary key of an ID of `type_name`; -1 (never a row) for any other ID."""
-    pk = _pk(gid.node_id) if gid.type_name == type_name else None
-    return pk if pk is not None else -1
 
 
 class AccountNode(LoadedNode):

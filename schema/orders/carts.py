@@ -13,7 +13,8 @@ from models import orders as m
 from models.orders import Cart, CartLine
 from resolvers.context import Info
 from resolvers.orders.access import can_see_cart
-from schema.catalog import Money, VariantType, _pk
+from schema.catalog import Money, VariantType
+from schema.nodes import node_pk
 from schema.orders.common import (
     CartStatus,
     DeliveryChoice,
@@ -140,7 +141,7 @@ class CartLineType(OwnedNode):
         loaders = info.context.loaders.orders
         result: list[Self | None] = []
         for node_id in node_ids:
-            key = _pk(node_id)
+            key = node_pk(node_id)
             row: CartLine | None = await loaders.cart_line_by_id.load(key) if key else None
             cart = await loaders.cart_by_id.load(row.cart_id) if row else None
             if row is None or cart is None or not can_see_cart(info, cart):

@@ -14,7 +14,7 @@ from models import orders as m
 from models.orders import Cart, Order
 from resolvers.context import Info
 from resolvers.orders import carts, orders
-from schema.catalog import _pk
+from schema.nodes import typed_pk
 from schema.orders.carts import CartType
 from schema.orders.common import CouponKind, DeliveryMethod
 from schema.orders.errors import OrderError, as_errors, attempt
@@ -29,11 +29,6 @@ TOKEN = (
 )
 
 TokenArg = Annotated[str | None, strawberry.argument(description=TOKEN)]
-
-
-def _typed_pk(gid: relay.GlobalID, type_name: str) -> int:
-    pk = _pk(gid.node_id) if gid.type_name == type_name else None
-    return pk if pk is not None else -1
 
 
 @strawberry.type(description="The cart after the change, or why it failed.")
@@ -125,8 +120,8 @@ class CouponCreateInput:
             max_uses=self.max_uses,
             per_customer_limit=self.per_customer_limit,
             new_customers_only=self.new_customers_only,
-            category_ids=tuple(_typed_pk(g, "Category") for g in self.category_ids),
-            product_ids=tuple(_typed_pk(g, "Product") for g in self.product_ids),
+            category_ids=tuple(typed_pk(g, "Category") for g in self.category_ids),
+            product_ids=tuple(typed_pk(g, "Product") for g in self.product_ids),
         )
 
 
@@ -164,7 +159,7 @@ class OrdersMutation:
             carts.add_line(
                 info,
                 token=token,
-                variant_id=_typed_pk(variant_id, "Variant"),
+                variant_id=typed_pk(variant_id, "Variant"),
                 quantity=quantity,
             )
         )
@@ -179,7 +174,7 @@ class OrdersMutation:
     ) -> CartPayload:
         return await _cart_payload(
             carts.update_line(
-                info, token=token, line_id=_typed_pk(line_id, "CartLine"), quantity=quantity
+                info, token=token, line_id=typed_pk(line_id, "CartLine"), quantity=quantity
             )
         )
 
@@ -191,7 +186,7 @@ class OrdersMutation:
         token: TokenArg = None,
     ) -> CartPayload:
         return await _cart_payload(
-            carts.remove_line(info, token=token, line_id=_typed_pk(line_id, "CartLine"))
+            carts.remove_line(info, token=token, line_id=typed_pk(line_id, "CartLine"))
         )
 
     @strawberry.mutation(
@@ -220,7 +215,7 @@ class OrdersMutation:
     ) -> CartPayload:
         address_pk = None
         if address_id is not None:
-            address_pk = _typed_pk(address_id, "Address")
+            address_pk = typed_pk(address_id, "Address")
         return await _cart_payload(
             carts.set_shipping_address(
                 info,

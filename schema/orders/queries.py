@@ -10,7 +10,7 @@ from strawberry import relay
 from models import orders as m
 from resolvers.context import Info
 from resolvers.orders import carts, orders
-from schema.catalog import _pk
+from schema.nodes import node_pk
 from schema.orders.carts import CartType
 from schema.orders.common import OrderStatus
 from schema.orders.types import OrderConnection, OrderType
@@ -18,7 +18,7 @@ from services.orders.history import OrderFilter as OrderFilterSpec
 
 
 def order_pk(gid: relay.GlobalID) -> int | None:
-    return _pk(gid.node_id) if gid.type_name == "Order" else None
+    return node_pk(gid.node_id) if gid.type_name == "Order" else None
 
 
 @strawberry.input(description="Narrow the staff order list. All given conditions must hold.")
