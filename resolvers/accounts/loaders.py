@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.accounts import Address, ApiKey, ChildProfile, User
-from resolvers.catalog.loaders import ByForeignKeyLoader, ByIdLoader
+from resolvers.loaders import ByForeignKeyLoader, ByIdLoader
 
 
 class AccountLoaders:

@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from models.accounts import User
 from models.orders import Cart, CartLine, Order, OrderEvent, OrderLine, Payment, Refund
-from resolvers.catalog.loaders import ByForeignKeyLoader, ByIdLoader
+from resolvers.loaders import ByForeignKeyLoader, ByIdLoader
 from services.orders.coupons import Customer
 from services.orders.pricing import Pricing, price_cart
 
