@@ -132,6 +132,7 @@ async def revoke_all_for_user(*, user_id: int) -> None:
 
 
 API_KEY_PREFIX = "sgk_"
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 async def create_api_key(
@@ -154,6 +155,12 @@ async def authenticate_api_key(plain: str) -> ApiKey | None:
     if not plain.startswith(API_KEY_PREFIX):
         return None
     key = await ApiKey.get_or_none(key_hash=hash_token(plain), revoked_at__isnull=True)
-    if key is not None:
-        await ApiKey.filter(id=key.id).update(last_used_at=now())
+    moment = now()
+    # A write on every partner request would make each read a write; minute precision is
+    # all "last used" needs.
+    if key is not None and (
+        key.last_used_at is None or moment - key.last_used_at >= LAST_USED_PRECISION
+    ):
+        await ApiKey.filter(id=key.id).update(last_used_at=moment)
+        key.last_used_at = moment
     return key
