@@ -127,25 +127,24 @@ def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_recommender_evaluate(args: argparse.Namespace, settings: Settings) -> int:
-    from recommender import Interactions, evaluate
+    from services.feed.evaluation import evaluate_csv
 
     path = Path(args.events)
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
+    protocols = ["random", "time"] if args.protocol == "both" else [args.protocol]
     try:
-        data = Interactions.from_csv(path)
+        report = evaluate_csv(path=path, protocols=protocols, k=args.k, seed=args.seed)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    protocols = ["random", "time"] if args.protocol == "both" else [args.protocol]
-    if "time" in protocols and not data.has_timestamps:
-        print("note: no timestamp on every row, so the time protocol is skipped", file=sys.stderr)
-        protocols.remove("time")
-    print(f"{path.name}: {len(data)} rows")
-    for protocol in protocols:
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"{path.name}: {report.rows} rows")
+    for table in report.tables:
         print()
-        print(evaluate(data, protocol=protocol, k=args.k, seed=args.seed).table())
+        print(table)
     return 0
 
 
