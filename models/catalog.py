@@ -184,3 +184,18 @@ class Certification(Model):
         table = "certification"
         ordering = ["scheme"]
         unique_together = (("product", "scheme"),)
+
+
+class CatalogVersion(Model):
+    """One row whose number every catalog write raises in its own transaction.
+
+    Cached catalog reads are keyed by it, so a committed write retires them in every worker
+    (each re-reads the number at least once a second), and a read that races an uncommitted
+    write can only store what it found under the old number.
+    """
+
+    id = fields.IntField(primary_key=True)
+    version = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "catalog_version"

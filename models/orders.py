@@ -53,7 +53,15 @@ class PaymentStatus(StrEnum):
     FAILED = "failed"
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
+    # The order was cancelled: the authorization is being released at the provider.
+    VOIDING = "voiding"
     VOIDED = "voided"
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
 class Cart(Model):
@@ -253,6 +261,9 @@ class Payment(Model):
     currency = fields.CharField(max_length=3, default="EUR")
     failure_code = fields.CharField(max_length=40, null=True)
     failure_message = fields.CharField(max_length=300, null=True)
+    # Sent to the provider (with a suffix per step) so a retried or recovered call moves no
+    # money twice; null only for payments made before it existed.
+    idempotency_key = fields.CharField(max_length=100, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -273,6 +284,9 @@ class Refund(Model):
     provider_reference = fields.CharField(max_length=100, null=True)
     reason = fields.CharField(max_length=300, default="")
     idempotency_key = fields.CharField(max_length=100, null=True, unique=True)
+    # New refunds start PENDING (recorded before the provider is called); rows from before
+    # this column existed were made inside the provider call and so succeeded.
+    status = fields.CharEnumField(RefundStatus, max_length=16, default=RefundStatus.SUCCEEDED)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     payment_id: int
