@@ -14,6 +14,7 @@ from services.accounts import addresses as address_service
 from services.accounts import api_keys as api_key_service
 from services.accounts import children as child_service
 from services.accounts import users as user_service
+from services.accounts.throttle import TooManyAttempts
 from services.accounts.tokens import TokenPair
 
 
@@ -48,9 +49,19 @@ async def register(
 async def login(
     info: Info, *, email: str, password: str, cart_token: str | None
 ) -> tuple[User, TokenPair]:
-    user, pair = await user_service.login(
-        email=email, password=password, cart_token=cart_token or info.context.cart_token
-    )
+    request = info.context.request
+    try:
+        user, pair = await user_service.login(
+            email=email,
+            password=password,
+            cart_token=cart_token or info.context.cart_token,
+            address=request.client.host if request is not None and request.client else None,
+        )
+    except TooManyAttempts as error:
+        response = info.context.response
+        if response is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        raise
     _signed_in(info, user)
     return user, pair
 

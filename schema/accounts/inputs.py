@@ -151,6 +151,10 @@ class AuthPayload:
         description="Opaque, single use: each refresh returns a new one. Keep it secret.",
     )
     refresh_token_expires_at: datetime | None = None
+    retry_after: int | None = strawberry.field(
+        default=None,
+        description="With TOO_MANY_ATTEMPTS: seconds to wait before signing in again.",
+    )
     errors: list[AccountError] = strawberry.field(default_factory=list)
 
 

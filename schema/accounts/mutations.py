@@ -38,6 +38,7 @@ from schema.accounts.types import (
 )
 from schema.nodes import typed_pk
 from schema.payloads import payload_errors
+from services.accounts.throttle import TooManyAttempts
 from services.accounts.tokens import TokenPair
 from services.errors import DomainError, DomainErrors
 
@@ -86,13 +87,18 @@ class AccountMutation:
 
     @strawberry.mutation(
         description="Sign in with email and password; a guest cart is merged into the "
-        "user's. Any mismatch is INVALID_CREDENTIALS."
+        "user's. Any mismatch is INVALID_CREDENTIALS. After 5 attempts for one email within "
+        "15 minutes (or 50 wrong passwords from one address) it is TOO_MANY_ATTEMPTS with "
+        "`retryAfter` seconds (also the HTTP `Retry-After` header), whether or not the "
+        "account exists; a successful sign-in resets the email's count."
     )
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
         try:
             user, pair = await ops.login(
                 info, email=input.email, password=input.password, cart_token=input.cart_token
             )
+        except TooManyAttempts as error:
+            return AuthPayload(errors=_errors(error), retry_after=error.retry_after)
         except Failure as error:
             return AuthPayload(errors=_errors(error))
         return _session(user, pair)

@@ -32,7 +32,8 @@ AccountErrorCode = strawberry.enum(
     AccountErrorCodeSpec,
     name="AccountErrorCode",
     description="Why an account operation failed. INVALID_CREDENTIALS never says whether the "
-    "email or the password was wrong; INVALID_TOKEN means: sign in again.",
+    "email or the password was wrong; INVALID_TOKEN means: sign in again; "
+    "TOO_MANY_ATTEMPTS: sign-in is throttled, wait `retryAfter` seconds.",
 )
 
 

@@ -19,3 +19,10 @@ class AccountErrorCode(StrEnum):
     LIMIT_REACHED = "LIMIT_REACHED"
     NOT_FOUND = "NOT_FOUND"
     SELF_LOCKOUT = "SELF_LOCKOUT"
+    # Malformed input (services.errors.InputErrorCode), refused before domain rules.
+    INVALID_CHARACTERS = "INVALID_CHARACTERS"
+    TOO_LONG = "TOO_LONG"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    TOO_PRECISE = "TOO_PRECISE"
+    INVALID_ID = "INVALID_ID"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+# argon2 is deliberately slow and holds a core while it runs: a pool sized to the cores
+# keeps a login storm to a queue of its own instead of the event loop or every thread.
+_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="argon2")
 MIN_LENGTH = 10
 _COMMON = {"password", "password1", "1234567890", "qwertyuiop", "letmein123", "iloveyou12"}
 
@@ -21,6 +28,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def hash_password_async(password: str) -> str:
+    """`hash_password` on the bounded argon2 pool, off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_pool, hash_password, password)
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    """`verify_password` on the bounded argon2 pool, off the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_pool, verify_password, password_hash, password)
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import logging
 import re
@@ -13,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.accounts import Permission, User
-from services.accounts import passwords, tokens
+from services.accounts import passwords, throttle, tokens
 from services.accounts.errors import AccountErrorCode as Code
 from services.errors import DomainError
 
@@ -68,8 +67,7 @@ def clean_phone(phone: str, *, field: str = "phone") -> str:
 
 
 async def _hash(password: str) -> str:
-    # argon2 is deliberately slow: keep it off the event loop.
-    return await asyncio.to_thread(passwords.hash_password, password)
+    return await passwords.hash_password_async(password)
 
 
 async def _verify(password_hash: str | None, password: str) -> bool:
@@ -78,9 +76,9 @@ async def _verify(password_hash: str | None, password: str) -> bool:
         # Unknown email: spend the same time as a real check, so timing reveals nothing.
         if _dummy_hash is None:
             _dummy_hash = await _hash("not-a-real-password-0")
-        await asyncio.to_thread(passwords.verify_password, _dummy_hash, password)
+        await passwords.verify_password_async(_dummy_hash, password)
         return False
-    return await asyncio.to_thread(passwords.verify_password, password_hash, password)
+    return await passwords.verify_password_async(password_hash, password)
 
 
 async def merge_guest_cart(*, token: str | None, user_id: int) -> None:
@@ -139,13 +137,22 @@ INVALID_CREDENTIALS = "Email or password is not correct."
 
 
 async def login(
-    *, email: str, password: str, cart_token: str | None = None
+    *, email: str, password: str, cart_token: str | None = None, address: str | None = None
 ) -> tuple[User, tokens.TokenPair]:
-    """Check credentials and start a session; one generic error for any mismatch."""
-    user = await User.get_or_none(email=normalize_email(email))
+    """Check credentials and start a session; one generic error for any mismatch.
+
+    Throttled per e-mail and per client `address` (TooManyAttempts), the same way whether
+    or not an account has that e-mail.
+    """
+    normalized = normalize_email(email)
+    await throttle.before_attempt(email=normalized, address=address)
+    # Over-long input cannot be an account's e-mail; the lookup would only fail on it.
+    user = await User.get_or_none(email=normalized) if len(normalized) <= 254 else None
     ok = await _verify(user.password_hash if user is not None else None, password)
     if user is None or not ok or not user.is_active:
+        await throttle.after_failure(address=address)
         raise DomainError(Code.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
+    await throttle.after_success(email=normalized)
     changes: dict[str, object] = {"last_login_at": tokens.now()}
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         changes["password_hash"] = await _hash(password)
