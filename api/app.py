@@ -28,6 +28,7 @@ from schema import build_schema
 from services.accounts import tokens
 from services.feed.registry import registry as feed_registry
 from services.orders import reservations
+from services.ratelimit import RateLimiter, build_rate_limiter
 
 
 def configure_logging(settings: Settings) -> None:
@@ -73,9 +74,19 @@ async def _home(request: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
 
-def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    manage_database: bool = True,
+    rate_limiter: RateLimiter | None = None,
+) -> Starlette:
     """Build the app; with `manage_database` the lifespan opens and closes the pool."""
     settings = settings or load_settings()
+    limiter = rate_limiter or build_rate_limiter(
+        redis_url=settings.redis_url,
+        capacity=settings.rate_limit_capacity,
+        restore_rate=settings.rate_limit_restore_rate,
+    )
     tokens.configure(secret=settings.secret_key)
     # 0 turns periodic retraining off (tests do); the first run is one interval after start.
     retrain_interval = config("SHOPGRAPH_RECOMMENDER_INTERVAL", cast=float, default=3600.0)
@@ -101,10 +112,16 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             for task in background:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await limiter.aclose()
             if manage_database:
                 await close_db()
 
-    schema = build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens)
+    schema = build_schema(
+        max_depth=settings.max_query_depth,
+        max_tokens=settings.max_query_tokens,
+        max_cost=settings.max_query_cost,
+        rate_limiter=limiter,
+    )
     graphql_app = ShopGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
     routes = [
         Route("/", _home),

@@ -28,6 +28,10 @@ class Settings:
     log_level: str
     environment: str
     secret_key: str
+    # What one operation may cost, and each client's leaky bucket (README, "Conventions").
+    max_query_cost: int = 5_000
+    rate_limit_capacity: int = 20_000
+    rate_limit_restore_rate: float = 1_000.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,6 +62,11 @@ def load_settings() -> Settings:
         log_level=config("SHOPGRAPH_LOG_LEVEL", default="INFO"),
         environment=environment,
         secret_key=_secret_key(environment),
+        max_query_cost=config("SHOPGRAPH_MAX_QUERY_COST", cast=int, default=5_000),
+        rate_limit_capacity=config("SHOPGRAPH_RATE_LIMIT_CAPACITY", cast=int, default=20_000),
+        rate_limit_restore_rate=config(
+            "SHOPGRAPH_RATE_LIMIT_RESTORE_RATE", cast=float, default=1_000.0
+        ),
     )
 
 

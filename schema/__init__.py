@@ -5,14 +5,25 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
+from schema.cost import DEFAULT_MAX_COST, QueryCost
 from schema.errors import MaskUnexpectedErrors
 from schema.root import Mutation, Query
+from services.ratelimit import RateLimiter
 
 
 def build_schema(
-    *, max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30
+    *,
+    max_depth: int = 12,
+    max_tokens: int = 2000,
+    max_aliases: int = 30,
+    max_cost: int = DEFAULT_MAX_COST,
+    rate_limiter: RateLimiter | None = None,
 ) -> strawberry.Schema:
-    """The schema with the limits that bound what one operation may cost."""
+    """The schema with the limits that bound what one operation may cost.
+
+    `max_cost` refuses dearer operations before they run; `rate_limiter` charges each
+    caller's bucket with the cost of every operation.
+    """
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -20,6 +31,7 @@ def build_schema(
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: QueryCost(max_cost=max_cost, limiter=rate_limiter),
             MaskUnexpectedErrors,
         ],
     )
