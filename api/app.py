@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from api.cache import configure_cache
@@ -22,21 +23,14 @@ from api.db import close_db, init_db
 from api.graphiql import GRAPHIQL_STATIC_DIR, GRAPHIQL_STATIC_PREFIX
 from api.graphql import ShopGraphQL
 from api.health import healthz, readyz
-from api.middleware import RequestIdMiddleware
-from api.settings import ROOT_DIR, Settings, config, load_settings
+from api.logs import configure_logging
+from api.middleware import BodyLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
+from api.settings import ROOT_DIR, Settings, check_settings, config, load_settings
 from schema import build_schema
 from services.accounts import tokens
 from services.feed.registry import registry as feed_registry
 from services.orders import reservations
 from services.ratelimit import RateLimiter, build_rate_limiter
-
-
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
 
 logger = logging.getLogger("shopgraph")
 
@@ -82,6 +76,7 @@ def create_app(
 ) -> Starlette:
     """Build the app; with `manage_database` the lifespan opens and closes the pool."""
     settings = settings or load_settings()
+    check_settings(settings)
     limiter = rate_limiter or build_rate_limiter(
         redis_url=settings.redis_url,
         capacity=settings.rate_limit_capacity,
@@ -121,18 +116,62 @@ def create_app(
         max_tokens=settings.max_query_tokens,
         max_cost=settings.max_query_cost,
         rate_limiter=limiter,
+        introspection=settings.introspection,
+        suggestions=settings.field_suggestions,
     )
-    graphql_app = ShopGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
-    routes = [
+    graphql_app = ShopGraphQL(
+        schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=True,
+    )
+    routes: list[BaseRoute] = [
         Route("/", _home),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
-        Mount(GRAPHIQL_STATIC_PREFIX, StaticFiles(directory=GRAPHIQL_STATIC_DIR), name="graphiql"),
     ]
+    if settings.graphiql:
+        static = StaticFiles(directory=GRAPHIQL_STATIC_DIR)
+        routes.append(Mount(GRAPHIQL_STATIC_PREFIX, static, name="graphiql"))
     return Starlette(
         debug=settings.debug,
         routes=routes,
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=edge_middleware(settings),
         lifespan=lifespan,
     )
+
+
+# Browsers may call the API from these pages in development when no origin is configured.
+LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+
+
+def edge_middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: request id, security headers, CORS, then the body limit."""
+    local = None if settings.cors_origins or settings.is_production else LOCAL_ORIGINS
+    return [
+        Middleware(RequestIdMiddleware),
+        Middleware(SecurityHeadersMiddleware, hsts=settings.is_production),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_origin_regex=local,
+            allow_methods=["GET", "POST"],
+            allow_headers=[
+                "authorization",
+                "content-type",
+                "x-api-key",
+                "x-cart-token",
+                "x-request-id",
+            ],
+            expose_headers=["x-request-id", "retry-after"],
+            max_age=600,
+        ),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+    ]
+
+
+def create_served_app() -> Starlette:
+    """The app as `shopgraph serve` runs it: logging set up in every worker process."""
+    settings = load_settings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from api.settings import ROOT_DIR, Settings, load_settings
+from api.settings import ROOT_DIR, Settings, SettingsError, load_settings
 
 DEFAULT_RETAIL_CSV = ROOT_DIR.parent / "shared" / "data" / "online-retail" / "transactions.csv"
 
@@ -173,11 +173,11 @@ def cmd_recommender_train(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from api.app import configure_logging
+    from api.logs import configure_logging
 
     configure_logging(settings)
     uvicorn.run(
-        "api.app:create_app",
+        "api.app:create_served_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
@@ -282,7 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    code: int = args.func(args, load_settings())
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    code: int = args.func(args, settings)
     return code
 
 

@@ -1,42 +1,72 @@
-"""The GraphQL HTTP/WebSocket view: per-request context and an offline GraphiQL."""
+"""The GraphQL HTTP/WebSocket view: GraphQL over HTTP, per-request context, offline GraphiQL."""
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
+from api.authentication import authenticate
 from api.graphiql import render_graphiql_html
-from models.accounts import User
+from api.middleware import error_body
 from resolvers.context import Context
-from services.accounts import tokens
+from schema.errors import AmbiguousOperation
 
 
-async def authenticate(context: Context, request: Request | WebSocket) -> None:
-    """Fill the caller from `Authorization: Bearer`, `X-Api-Key` and `X-Cart-Token`.
+class RequestError(HTTPException):
+    """A request the view refuses before running it, answered as a GraphQL error document."""
 
-    A missing, expired or forged credential leaves the caller a guest: fields that need a
-    user then say so, instead of the whole request failing.
-    """
-    headers = request.headers
-    authorization = headers.get("authorization", "")
-    if authorization.lower().startswith("bearer "):
-        user_id = tokens.decode_access_token(authorization[7:].strip())
-        if user_id is not None:
-            context.user = await User.get_or_none(id=user_id, is_active=True)
-    api_key = headers.get("x-api-key")
-    if api_key:
-        context.api_key = await tokens.authenticate_api_key(api_key.strip())
-    cart_token = headers.get("x-cart-token")
-    if cart_token and len(cart_token) <= 64:
-        context.cart_token = cart_token.strip()
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        *,
+        code: str = "BAD_REQUEST",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+        self.headers = headers or {}
 
 
 class ShopGraphQL(GraphQL[Context, None]):
-    """strawberry's ASGI view with our context and locally served GraphiQL assets."""
+    """strawberry's ASGI view, speaking GraphQL over HTTP strictly.
+
+    Bodies that are not a GraphQL request get 400 with a JSON error document (never a 500 or
+    plain text); `Accept: application/graphql-response+json` gets that media type and 4xx
+    codes for request errors; a GET carrying a mutation is 405 with `Allow: POST`.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = self._refusal(request, error)
+        await response(scope, receive, send)
+
+    def _refusal(self, request: Request, error: HTTPException) -> Response:
+        code = getattr(error, "code", None) or _code_for_status(error.status_code)
+        response = Response(
+            error_body(error.reason, code),
+            status_code=error.status_code,
+            media_type=negotiate(request.headers.get("accept", "")),
+        )
+        response.headers.update(getattr(error, "headers", {}))
+        return response
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         context = Context(request=request, response=response)
@@ -46,5 +76,161 @@ class ShopGraphQL(GraphQL[Context, None]):
         await authenticate(context, request)
         return context
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # The negotiated media type travels with the per-request response.
+        sub_response.media_type = negotiate(request.headers.get("accept", ""))
+        return sub_response
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A JSON object, or a 400 saying why the payload is not one."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            value = json.loads(text, parse_constant=_not_json, parse_float=_finite_float)
+        except UnicodeDecodeError as error:
+            raise RequestError(400, "The request body is not valid UTF-8.") from error
+        except RecursionError as error:
+            raise RequestError(400, _TOO_DEEP) from error
+        except ValueError as error:  # JSONDecodeError, and the non-JSON constants refused
+            raise RequestError(400, "The request body is not valid JSON.") from error
+        if _nesting(value) > MAX_JSON_DEPTH:
+            raise RequestError(400, _TOO_DEEP)
+        if not isinstance(value, dict):
+            raise RequestError(
+                400,
+                f'Expected a JSON object such as {{"query": "..."}}, got {_kind(value)}.',
+            )
+        return value
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and not isinstance(
+            data.operation_name, (str, type(None))
+        ):
+            raise RequestError(400, "The request's `operationName` must be a string or null.")
+        return data
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as error:
+            cause = error.__cause__
+            method = kwargs["request_adapter"].method
+            if isinstance(cause, InvalidOperationTypeError) and method == "GET":
+                raise RequestError(
+                    405,
+                    "GET runs queries only; send mutations with POST.",
+                    code="METHOD_NOT_ALLOWED",
+                    headers={"Allow": "POST"},
+                ) from error
+            if isinstance(cause, AmbiguousOperation):
+                raise RequestError(400, cause.as_http_error_reason()) from error
+            raise
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        media_type = sub_response.media_type or JSON
+        status = 200
+        if media_type == GRAPHQL_RESPONSE_JSON and isinstance(response_data, dict):
+            status = _graphql_response_status(response_data)
+            if status != 200:
+                # A request error never started executing, so there is no data entry.
+                response_data.pop("data", None)
+        body = self.encode_json(response_data)
+        response = Response(body, status_code=status, media_type=media_type)
+        response.headers.raw.extend(
+            (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
+        )
+        if sub_response.background:
+            response.background = sub_response.background
+        if sub_response.status_code:
+            response.status_code = sub_response.status_code
+        return response
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(render_graphiql_html(self.graphql_ide_html))
+
+
+JSON = "application/json"
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+# Deeper JSON than any GraphQL request needs; bounds recursion in everything after parsing.
+MAX_JSON_DEPTH = 64
+_TOO_DEEP = f"The request body nests JSON deeper than {MAX_JSON_DEPTH} levels."
+
+
+def negotiate(accept: str) -> str:
+    """The response media type for an `Accept` header (application/json unless asked)."""
+    best = {JSON: 0.0, GRAPHQL_RESPONSE_JSON: 0.0}
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media = media.lower()
+        target = GRAPHQL_RESPONSE_JSON if media == GRAPHQL_RESPONSE_JSON else JSON
+        if media in (GRAPHQL_RESPONSE_JSON, JSON, "application/*", "*/*"):
+            best[target] = max(best[target], quality)
+    preferred = best[GRAPHQL_RESPONSE_JSON]
+    return GRAPHQL_RESPONSE_JSON if preferred > 0 and preferred >= best[JSON] else JSON
+
+
+def _graphql_response_status(response_data: GraphQLHTTPResponse) -> int:
+    """200 once execution started; otherwise 400 for the client's error, 500 for ours."""
+    errors = response_data.get("errors") or []
+    if response_data.get("data") is not None or not errors:
+        return 200
+    if any(isinstance(e, dict) and e.get("path") for e in errors):
+        return 200  # executed, and a field error nulled the whole result
+    codes = {(e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict)}
+    return 500 if "INTERNAL_SERVER_ERROR" in codes else 400
+
+
+def _code_for_status(status: int) -> str:
+    return {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(status, "BAD_REQUEST")
+
+
+def _nesting(value: Any) -> int:
+    """How deep arrays and objects nest in a decoded JSON value (iteratively)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = list(item.values()) if isinstance(item, dict) else item
+        if not isinstance(children, list):
+            continue
+        if children:
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array"
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"{text} does not fit a double")
+    return number

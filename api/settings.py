@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from starlette.config import Config
 
@@ -32,6 +33,18 @@ class Settings:
     max_query_cost: int = 5_000
     rate_limit_capacity: int = 20_000
     rate_limit_restore_rate: float = 1_000.0
+    # The edge: what a request may be, what the server reveals, how it logs (README,
+    # "Configuration" and "Production settings").
+    max_body_bytes: int = 1_048_576
+    introspection: bool = True
+    field_suggestions: bool = True
+    graphiql: bool = True
+    cors_origins: tuple[str, ...] = ()
+    log_format: str = "text"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def is_sqlite(self) -> bool:
@@ -49,7 +62,7 @@ def load_settings() -> Settings:
     if not database_url:
         DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite://{DEFAULT_SQLITE_PATH}"
-    return Settings(
+    settings = Settings(
         database_url=database_url,
         redis_url=config("REDIS_URL", default=""),
         debug=config("SHOPGRAPH_DEBUG", cast=bool, default=False),
@@ -67,7 +80,44 @@ def load_settings() -> Settings:
         rate_limit_restore_rate=config(
             "SHOPGRAPH_RATE_LIMIT_RESTORE_RATE", cast=float, default=1_000.0
         ),
+        **_edge_settings(environment),
     )
+    check_settings(settings)
+    return settings
+
+
+class SettingsError(RuntimeError):
+    """A configuration the server refuses to start with."""
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse configurations that would expose internals in production."""
+    if settings.is_production and settings.debug:
+        raise SettingsError(
+            "SHOPGRAPH_DEBUG=true is refused when SHOPGRAPH_ENV=production: debug mode shows "
+            "Python tracebacks to every caller"
+        )
+    if settings.max_body_bytes < 1:
+        raise SettingsError("SHOPGRAPH_MAX_BODY_BYTES must be a positive number of bytes")
+    if settings.log_format not in ("text", "json"):
+        raise SettingsError("SHOPGRAPH_LOG_FORMAT must be 'text' or 'json'")
+
+
+def _edge_settings(environment: str) -> dict[str, Any]:
+    """Request limits and exposure; production turns off what helps an attacker."""
+    development = environment != "production"
+    introspection = config("SHOPGRAPH_INTROSPECTION", cast=bool, default=development)
+    # Suggestions name fields as introspection would, so they follow it unless set.
+    suggestions = config("SHOPGRAPH_FIELD_SUGGESTIONS", cast=bool, default=introspection)
+    origins = config("SHOPGRAPH_CORS_ORIGINS", default="")
+    return {
+        "max_body_bytes": config("SHOPGRAPH_MAX_BODY_BYTES", cast=int, default=1_048_576),
+        "introspection": introspection,
+        "field_suggestions": suggestions,
+        "graphiql": config("SHOPGRAPH_GRAPHIQL", cast=bool, default=development),
+        "cors_origins": tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
+        "log_format": str(config("SHOPGRAPH_LOG_FORMAT", default="text")).lower(),
+    }
 
 
 def _secret_key(environment: str) -> str:
@@ -76,7 +126,7 @@ def _secret_key(environment: str) -> str:
     if secret:
         return str(secret)
     if environment == "production":
-        raise RuntimeError("SHOPGRAPH_SECRET_KEY must be set when SHOPGRAPH_ENV=production")
+        raise SettingsError("SHOPGRAPH_SECRET_KEY must be set when SHOPGRAPH_ENV=production")
     # Kept in var/ so that tokens survive restarts and every local worker shares it.
     path = ROOT_DIR / "var" / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)

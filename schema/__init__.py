@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
 
 from schema.cost import DEFAULT_MAX_COST, QueryCost
-from schema.errors import MaskUnexpectedErrors
+from schema.errors import MaskUnexpectedErrors, RequireOperationName, ShopSchema
 from schema.root import Mutation, Query
 from services.ratelimit import RateLimiter
 
@@ -18,21 +23,26 @@ def build_schema(
     max_aliases: int = 30,
     max_cost: int = DEFAULT_MAX_COST,
     rate_limiter: RateLimiter | None = None,
+    introspection: bool = True,
+    suggestions: bool = True,
 ) -> strawberry.Schema:
     """The schema with the limits that bound what one operation may cost.
 
     `max_cost` refuses dearer operations before they run; `rate_limiter` charges each
-    caller's bucket with the cost of every operation.
+    caller's bucket with the cost of every operation. Without `introspection` and
+    `suggestions` (production), the schema is not revealed to callers who guess at it.
     """
-    return strawberry.Schema(
+    return ShopSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
+            RequireOperationName,
+            *([] if introspection else [DisableIntrospection]),
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
             lambda: QueryCost(max_cost=max_cost, limiter=rate_limiter),
-            MaskUnexpectedErrors,
+            lambda: MaskUnexpectedErrors(suggestions=suggestions),
         ],
     )
 
