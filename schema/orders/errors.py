@@ -28,7 +28,9 @@ OrderErrorCode = strawberry.enum(
         "COUPON_NOT_STARTED, COUPON_USAGE_LIMIT, COUPON_MIN_SPEND, COUPON_NOT_APPLICABLE, "
         "COUPON_NEW_CUSTOMERS_ONLY, COUPON_NOT_STACKABLE, COUPON_INVALID, COUPON_CODE_TAKEN. "
         "Payment: CARD_DECLINED, INSUFFICIENT_FUNDS, PAYMENT_TOKEN_INVALID, "
-        "PAYMENT_PROVIDER_ERROR (try again). Orders: ORDER_NOT_FOUND, ORDER_NOT_PAYABLE, "
+        "PAYMENT_PROVIDER_ERROR (try again), PAYMENT_IN_PROGRESS (another payment of this order "
+        "is under way or its outcome is being settled: reload the order in a moment), "
+        "ALREADY_PAID. Orders: ORDER_NOT_FOUND, ORDER_NOT_PAYABLE, "
         "TRANSITION_NOT_ALLOWED, CANCEL_NOT_ALLOWED, REFUND_INVALID, REFUND_EXCEEDS_CAPTURED."
     ),
 )

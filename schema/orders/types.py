@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 
 from models import orders as m
-from models.orders import Order, OrderEvent, OrderLine, Payment, Refund
+from models.orders import Order, OrderEvent, OrderLine, Payment, Refund, RefundStatus
 from resolvers.context import Info
 from resolvers.orders.access import can_see_order
 from resolvers.pagination import Page
@@ -76,10 +76,17 @@ class PaymentType(OwnedNode):
             currency=c,
         )
 
-    @strawberry.field(description="Refunds made on this payment, oldest first.")
+    @strawberry.field(
+        description="Refunds made on this payment, oldest first (not those still being "
+        "processed or refused by the provider)."
+    )
     async def refunds(self, info: Info) -> list[RefundType]:
         rows = await info.context.loaders.orders.refunds_by_payment_id.load(self.id)
-        return [RefundType.from_model(row, self.currency) for row in rows]
+        return [
+            RefundType.from_model(row, self.currency)
+            for row in rows
+            if row.status == RefundStatus.SUCCEEDED
+        ]
 
 
 @strawberry.type(name="OrderLine", description="One variant of an order, as it was sold.")

@@ -1,10 +1,15 @@
-"""Staff moving paid orders through the warehouse: fulfilling, shipped, delivered, completed."""
+"""Staff moving paid orders through the warehouse (fulfilling, shipped, delivered,
+completed), and units going back on the shelf."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from models.orders import Order, OrderStatus
+from models.catalog import Product, Variant
+from models.orders import Order, OrderLine, OrderStatus
 from services.orders import lifecycle
 from services.orders.codes import OrderErrorCode, error
 from services.orders.lifecycle import Actor
@@ -45,3 +50,25 @@ async def mark_delivered(*, order_id: int, actor: Actor) -> Order:
 async def complete_order(*, order_id: int, actor: Actor) -> Order:
     """Close a delivered order (e.g. once its return window has passed)."""
     return await _advance(order_id, OrderStatus.COMPLETED, actor=actor, message="Completed.")
+
+
+async def restock(*, order_id: int) -> int:
+    """Put an order's units back on the shelf (call inside the order's transaction)."""
+    lines = await OrderLine.filter(order_id=order_id, variant_id__isnull=False).values(
+        "variant_id", "product_id", "quantity", "returned_quantity"
+    )
+    by_variant: dict[int, int] = defaultdict(int)
+    by_product: dict[int, int] = defaultdict(int)
+    for line in lines:
+        units = line["quantity"] - line["returned_quantity"]
+        if units > 0:
+            by_variant[line["variant_id"]] += units
+            if line["product_id"] is not None:
+                by_product[line["product_id"]] += units
+    for variant_id in sorted(by_variant):
+        await Variant.filter(id=variant_id).update(stock=F("stock") + by_variant[variant_id])
+    for product_id in sorted(by_product):
+        await Product.filter(id=product_id, sales_count__gte=by_product[product_id]).update(
+            sales_count=F("sales_count") - by_product[product_id]
+        )
+    return sum(by_variant.values())

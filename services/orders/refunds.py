@@ -1,16 +1,23 @@
-"""Cancelling orders and refunding them, in full or in part (also used by after-sales)."""
+"""Cancelling orders and refunding them, in full or in part (also used by after-sales).
+
+Each operation changes the order and records its refunds and voids as intents in one
+transaction, then asks the provider after commit (see `settlement`): a failure of a later
+step can no longer roll back the record of money that has already gone.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from tortoise.transactions import in_transaction
 
-from models.orders import Order, OrderStatus, Refund
-from services.orders import coupons, lifecycle, payments, reservations
+from models.orders import Order, OrderStatus, Refund, RefundStatus
+from services.errors import DomainErrors
+from services.orders import coupons, lifecycle, payments, settlement
 from services.orders.codes import OrderErrorCode, error
-from services.orders.fulfilment import locked_order
+from services.orders.fulfilment import locked_order, restock
 from services.orders.lifecycle import Actor
 
 C = OrderErrorCode
@@ -28,6 +35,12 @@ def _amount(value: Decimal) -> Decimal:
     return amount
 
 
+async def _settle(refunds: list[Refund]) -> None:
+    problems = await settlement.carry_out(refunds=refunds, voids=[])
+    if problems:
+        raise DomainErrors(problems)
+
+
 async def refund_order(
     *,
     order_id: int,
@@ -38,55 +51,66 @@ async def refund_order(
 ) -> Order:
     """Give back `amount` of what was captured; the order becomes REFUNDED or PARTIALLY_REFUNDED.
 
-    The order's row is locked for the whole operation, so concurrent refunds cannot exceed
-    what was captured. Sending the same `idempotency_key` again refunds nothing more.
+    The refund is recorded (PENDING) under the order's row lock, so concurrent refunds cannot
+    exceed what was captured, and the provider is called after commit. Sending the same
+    `idempotency_key` again refunds nothing more (it finishes the first request if that was
+    interrupted).
     """
     amount = _amount(amount)
     key = idempotency_key or uuid.uuid4().hex
     async with in_transaction():
         order = await locked_order(order_id)
-        if (
-            idempotency_key
-            and await Refund.filter(
-                payment__order_id=order.id, idempotency_key__startswith=f"{key}:"
-            ).exists()
-        ):
-            return order
-        if order.status not in lifecycle.REFUNDABLE:
-            raise error(
-                C.TRANSITION_NOT_ALLOWED,
-                f"Order {order.number} is {order.status}: only paid orders can be refunded.",
-                field="orderId",
+        earlier = list(
+            await Refund.filter(payment__order_id=order.id, idempotency_key__startswith=f"{key}:")
+        )
+        if idempotency_key and earlier:
+            planned = [r for r in earlier if r.status == RefundStatus.PENDING]
+        else:
+            if order.status not in lifecycle.REFUNDABLE:
+                raise error(
+                    C.TRANSITION_NOT_ALLOWED,
+                    f"Order {order.number} is {order.status}: only paid orders can be refunded.",
+                    field="orderId",
+                )
+            state = await settlement.money(order.id)
+            if amount > state.refundable:
+                raise error(
+                    C.REFUND_EXCEEDS_CAPTURED,
+                    f"At most {state.refundable:.2f} can still be refunded.",
+                    field="amount",
+                )
+            planned = await settlement.plan_refunds(
+                order=order, amount=amount, reason=reason, key=key
             )
-        captured, refunded = await payments.captured_and_refunded(order.id)
-        if amount > captured - refunded:
-            raise error(
-                C.REFUND_EXCEEDS_CAPTURED,
-                f"At most {captured - refunded:.2f} can still be refunded.",
-                field="amount",
-            )
-        await payments.refund_payments(
-            order=order, amount=amount, reason=reason, idempotency_key=key
-        )
-        total_refunded = refunded + amount
-        target = (
-            OrderStatus.REFUNDED if total_refunded >= captured else OrderStatus.PARTIALLY_REFUNDED
-        )
-        return await lifecycle.transition(
-            order,
-            target,
-            actor=actor,
-            kind="refunded" if target == OrderStatus.REFUNDED else "partially_refunded",
-            message=f"Refunded {amount:.2f} {order.currency}" + (f": {reason}" if reason else "."),
-            data={"amount": str(amount), "reason": reason},
-            changes={"refunded_total": total_refunded},
-        )
+    await _settle(planned)
+    return await Order.get(id=order_id)
 
 
-async def cancel_order(*, order_id: int, actor: Actor, reason: str = "") -> Order:
-    """Cancel an order that has not shipped: refund what was paid, restock, free its coupons."""
+async def cancel_order(
+    *,
+    order_id: int,
+    actor: Actor,
+    reason: str = "",
+    kind: str | None = None,
+    message: str | None = None,
+    expired_before: datetime | None = None,
+) -> Order:
+    """Cancel an order that has not shipped: refund what was paid, void what was only
+    authorized, restock, free its coupons.
+
+    The one cancellation path: customers, staff and the reservation sweeper (which passes
+    `expired_before`, so an order paid or extended meanwhile is left alone) all come here.
+    """
     async with in_transaction():
         order = await locked_order(order_id)
+        if expired_before is not None and not (
+            order.status == OrderStatus.UNPAID
+            and order.reserved_until is not None
+            and order.reserved_until < expired_before
+        ):
+            raise error(
+                C.TRANSITION_NOT_ALLOWED, f"Order {order.number} is no longer awaiting payment."
+            )
         if order.status not in lifecycle.CANCELLABLE:
             raise error(
                 C.CANCEL_NOT_ALLOWED,
@@ -94,26 +118,37 @@ async def cancel_order(*, order_id: int, actor: Actor, reason: str = "") -> Orde
                 + ("; ask for a return instead." if order.status != OrderStatus.CANCELLED else "."),
                 field="orderId",
             )
-        captured, refunded = await payments.captured_and_refunded(order.id)
-        if captured - refunded > 0:
-            await payments.refund_payments(
-                order=order,
-                amount=captured - refunded,
-                reason="Order cancelled",
-                idempotency_key=f"cancel-{order.id}",
+        if await payments.charge_in_flight(order.id, now=expired_before):
+            raise error(
+                C.PAYMENT_IN_PROGRESS,
+                f"A payment of order {order.number} is under way; try again in a moment.",
+                field="orderId",
             )
-        await payments.void_authorizations(order=order)
-        message = "Cancelled" + (f": {reason}" if reason else ".")
-        if captured - refunded > 0:
-            message += f" Refunded {captured - refunded:.2f} {order.currency}."
+        state = await settlement.money(order.id)
+        refundable = state.refundable
+        planned = (
+            await settlement.plan_refunds(
+                order=order, amount=refundable, reason="Order cancelled", key=f"cancel-{order.id}"
+            )
+            if refundable > 0
+            else []
+        )
+        voids = await settlement.plan_voids(order=order)
+        text = message or "Cancelled" + (f": {reason}" if reason else ".")
+        if refundable > 0:
+            text += f" Refunding {refundable:.2f} {order.currency}."
         await lifecycle.transition(
             order,
             OrderStatus.CANCELLED,
             actor=actor,
-            message=message,
-            data={"reason": reason, "refunded": str(captured - refunded)},
-            changes={"refunded_total": captured, "reserved_until": None},
+            kind=kind,
+            message=text,
+            data={"reason": reason, "refunded": str(refundable)},
+            changes={"reserved_until": None},
         )
-        await reservations.restock(order_id=order.id)
+        await restock(order_id=order.id)
         await coupons.release(order_id=order.id)
-        return order
+    # The order is cancelled whatever the provider answers; a refused refund is on its
+    # timeline (refund_failed) and a refund without an answer is finished by recovery.
+    await settlement.carry_out(refunds=planned, voids=voids)
+    return await Order.get(id=order_id)

@@ -267,7 +267,7 @@ async def test_a_failed_payment_leaves_the_order_unpaid_with_stock_reserved(
         await checkout.pay_order(
             order=await Order.get(id=order.id), payment_token="tok_visa", actor=SYSTEM
         )
-    assert twice.value.code == "ORDER_NOT_PAYABLE"
+    assert twice.value.code == "ALREADY_PAID"
 
 
 async def test_expired_reservations_are_cancelled_and_restocked() -> None:
@@ -357,7 +357,7 @@ async def test_cancelling_a_paid_order_refunds_and_restocks() -> None:
     payment = await Payment.get(order_id=order.id)
     assert payment.status == PaymentStatus.REFUNDED
     assert (
-        "Refunded 24.95 EUR"
+        "Refunding 24.95 EUR"
         in (await OrderEvent.filter(order_id=order.id).order_by("-id").first()).message
     )  # type: ignore[union-attr]
     with pytest.raises(DomainError) as twice:
