@@ -105,8 +105,9 @@ class AccountMutation:
 
     @strawberry.mutation(
         description="Exchange a refresh token for a new access and refresh token. The old "
-        "refresh token stops working; presenting it again ends the whole session "
-        "(INVALID_TOKEN), as only a thief would still hold it."
+        "refresh token stops working 30 seconds later (so two tabs refreshing at once both "
+        "get a session); presenting it after that ends the whole session (INVALID_TOKEN), "
+        "as only a thief would still hold it."
     )
     async def refresh_token(self, info: Info, refresh_token: str) -> AuthPayload:
         try:
@@ -116,7 +117,8 @@ class AccountMutation:
         return _session(user, pair)
 
     @strawberry.mutation(
-        description="Sign out: the refresh token and every token rotated from it stop working."
+        description="Sign out: the refresh token, every token rotated from it and every "
+        "access token of this session stop working at once."
     )
     async def logout(self, info: Info, refresh_token: str) -> LogoutPayload:
         try:

@@ -15,6 +15,8 @@ from models.accounts import ApiKey, RefreshToken, User
 
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
+# How long a just-rotated refresh token may still be exchanged (concurrent refreshes).
+ROTATION_GRACE = timedelta(seconds=30)
 _ALGORITHM = "HS256"
 _secret: str | None = None
 
@@ -48,26 +50,36 @@ class TokenPair:
     refresh_expires_at: datetime
 
 
-def issue_access_token(*, user_id: int, ttl: timedelta = ACCESS_TTL) -> tuple[str, datetime]:
-    """A signed access token for `user_id` and when it expires."""
+def issue_access_token(
+    *, user_id: int, ttl: timedelta = ACCESS_TTL, session: str | None = None
+) -> tuple[str, datetime]:
+    """A signed access token for `user_id` and when it expires.
+
+    `session` is the refresh-token family of the login: the token works only while that
+    session has not been ended (logout, password change).
+    """
     issued = now()
     expires = issued + ttl
-    token = jwt.encode(
-        {
-            "sub": str(user_id),
-            "iat": issued,
-            "exp": expires,
-            "jti": uuid.uuid4().hex,
-            "typ": "access",
-        },
-        _signing_secret(),
-        algorithm=_ALGORITHM,
-    )
-    return token, expires
+    claims: dict[str, object] = {
+        "sub": str(user_id),
+        "iat": issued,
+        "exp": expires,
+        "jti": uuid.uuid4().hex,
+        "typ": "access",
+    }
+    if session is not None:
+        claims["sid"] = session
+    return jwt.encode(claims, _signing_secret(), algorithm=_ALGORITHM), expires
 
 
-def decode_access_token(token: str) -> int | None:
-    """The user id of a valid, unexpired access token; None for anything else."""
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    session: str | None
+
+
+def decode_access_claims(token: str) -> AccessClaims | None:
+    """The user id and session of a valid, unexpired access token; None for anything else."""
     try:
         claims = jwt.decode(
             token, _signing_secret(), algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]}
@@ -76,44 +88,76 @@ def decode_access_token(token: str) -> int | None:
         return None
     if claims.get("typ") != "access":
         return None
+    session = claims.get("sid")
     try:
-        return int(claims["sub"])
+        return AccessClaims(int(claims["sub"]), str(session) if session is not None else None)
     except (TypeError, ValueError):
         return None
 
 
+def decode_access_token(token: str) -> int | None:
+    """The user id of a valid, unexpired access token; None for anything else."""
+    claims = decode_access_claims(token)
+    return claims.user_id if claims is not None else None
+
+
+async def user_for_access_token(token: str) -> User | None:
+    """The active user of an access token whose session is still open, else None.
+
+    One query, checked on every request against the database, so a session ended by one
+    process is ended on every process at once.
+    """
+    claims = decode_access_claims(token)
+    if claims is None:
+        return None
+    query = User.filter(id=claims.user_id, is_active=True)
+    if claims.session is not None:
+        query = query.filter(
+            refresh_tokens__family=claims.session, refresh_tokens__revoked_at__isnull=True
+        )
+    return await query.first()
+
+
 async def issue_token_pair(*, user: User, family: str | None = None) -> TokenPair:
     """An access token plus a new refresh token (in `family`, or a new one for a login)."""
-    access, access_expires = issue_access_token(user_id=user.id)
+    session = family or uuid.uuid4().hex
+    access, access_expires = issue_access_token(user_id=user.id, session=session)
     refresh = secrets.token_urlsafe(48)
     refresh_expires = now() + REFRESH_TTL
     await RefreshToken.create(
         user_id=user.id,
         token_hash=hash_token(refresh),
-        family=family or uuid.uuid4().hex,
+        family=session,
         expires_at=refresh_expires,
     )
     return TokenPair(access, access_expires, refresh, refresh_expires)
 
 
-async def rotate_refresh_token(*, token: str) -> tuple[User, TokenPair] | None:
-    """Exchange a refresh token for a new pair; reuse of a rotated token revokes its family."""
+async def rotate_refresh_token(
+    *, token: str, at: datetime | None = None
+) -> tuple[User, TokenPair] | None:
+    """Exchange a refresh token for a new pair; reuse of a rotated token revokes its family.
+
+    Within ROTATION_GRACE of its rotation a token still gets a (new) pair in its family:
+    two tabs refreshing at once must not look like theft. Later reuse ends the session.
+    """
+    moment = at or now()
     async with in_transaction():
         row = await RefreshToken.filter(token_hash=hash_token(token)).select_for_update().first()
-        if row is None or row.revoked_at is not None or row.expires_at <= now():
+        if row is None or row.revoked_at is not None or row.expires_at <= moment:
             return None
-        if row.rotated_at is not None:
+        if row.rotated_at is not None and moment - row.rotated_at > ROTATION_GRACE:
             await RefreshToken.filter(family=row.family, revoked_at__isnull=True).update(
-                revoked_at=now()
+                revoked_at=moment
             )
             return None
         user = await User.get_or_none(id=row.user_id, is_active=True)
         if user is None:
             return None
-        # Conditional update: of two concurrent rotations of one token only one wins.
-        won = await RefreshToken.filter(id=row.id, rotated_at__isnull=True).update(rotated_at=now())
-        if not won:
-            return None
+        if row.rotated_at is None:
+            # Conditional update: of two rotations racing without row locks, one wins and
+            # the other is then within the grace window.
+            await RefreshToken.filter(id=row.id, rotated_at__isnull=True).update(rotated_at=moment)
         pair = await issue_token_pair(user=user, family=row.family)
     return user, pair
 

@@ -6,6 +6,7 @@ import importlib
 import logging
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -166,9 +167,11 @@ async def login(
 INVALID_TOKEN = "This refresh token is not valid any more: sign in again."
 
 
-async def refresh(*, refresh_token: str) -> tuple[User, tokens.TokenPair]:
-    """A new token pair for a refresh token, which becomes unusable."""
-    result = await tokens.rotate_refresh_token(token=refresh_token)
+async def refresh(
+    *, refresh_token: str, at: datetime | None = None
+) -> tuple[User, tokens.TokenPair]:
+    """A new token pair for a refresh token, which stops working after a short grace."""
+    result = await tokens.rotate_refresh_token(token=refresh_token, at=at)
     if result is None:
         raise DomainError(Code.INVALID_TOKEN, INVALID_TOKEN, field="refresh_token")
     return result
