@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from tortoise.transactions import in_transaction
-
 from models.catalog import Brand, Category, Product, ProductStatus, Variant
 from services.catalog.writes import analyze_tables, refresh_products
+from services.transactions import transaction
 
 SOURCE = "online-retail"
 SOURCE_NAME = "Online Retail"
@@ -117,7 +116,7 @@ def _most_common(counter: Counter[_T]) -> _T:
 async def import_catalog(*, path: pathlib.Path) -> dict[str, int]:
     """Upsert the products of a transactions CSV; running it again changes nothing."""
     items, skipped = read_catalog(path)
-    async with in_transaction():
+    async with transaction():
         brand, _ = await Brand.get_or_create(slug=SOURCE, defaults={"name": SOURCE_NAME})
         category = await _root_category()
         existing = await _imported_products()

@@ -6,10 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from tortoise.transactions import in_transaction
-
 from models.catalog import Brand, Category, Product, Tag, Variant
 from services.catalog import search, versioning
+from services.transactions import transaction
 
 
 async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
@@ -77,7 +76,7 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
 
     # One prepared UPDATE executed over many rows: one round trip per batch instead of per
     # product, which is what makes seeding 10,000 products take seconds.
-    async with in_transaction() as tx:
+    async with transaction() as tx:
         slots = [_placeholder(tx, position) for position in range(1, 6)]
         sql = (
             f"UPDATE product SET search_document = {slots[0]}, price_min = {slots[1]}, "

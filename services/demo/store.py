@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.connection import get_connection
-from tortoise.transactions import in_transaction
 from tqdm import tqdm
 
 from models.catalog import (
@@ -42,6 +41,7 @@ from services.demo.data import (
     _Kind,
     _Node,
 )
+from services.transactions import transaction
 
 
 @dataclass
@@ -74,7 +74,7 @@ async def seed_demo_store(
 ) -> dict[str, int]:
     """Build the deterministic demo toy store; the same seed always gives the same store."""
     rng = random.Random(seed)
-    async with in_transaction():
+    async with transaction():
         leaves, category_count = await _create_categories()
         brand_ids = await _create_brands()
         tag_ids = await _create_tags()

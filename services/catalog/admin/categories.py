@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from tortoise import connections
-from tortoise.transactions import in_transaction
 
 from models.catalog import Category, Product
 from services.catalog.admin.common import (
@@ -24,6 +23,7 @@ from services.catalog.admin.common import (
 from services.catalog.importer import slugify
 from services.catalog.writes import refresh_products
 from services.errors import DomainError
+from services.transactions import transaction
 
 # --- categories -------------------------------------------------------------------------
 
@@ -64,7 +64,7 @@ async def create_category(*, fields: Mapping[str, Any]) -> Category:
     """Create a category at the root or under `parent_id`."""
     values = {key: value for key, value in fields.items() if key in CATEGORY_KEYS}
     values.setdefault("name", "")
-    async with in_transaction():
+    async with transaction():
         await _lock_tree()
         problems: list[DomainError] = []
         parent = await _validate_category(values, None, problems)
@@ -87,7 +87,7 @@ async def create_category(*, fields: Mapping[str, Any]) -> Category:
 async def update_category(*, category_id: int, changes: Mapping[str, Any]) -> Category:
     """Rename or move a category; a move rewrites `path` and `depth` of its whole subtree."""
     values = {key: value for key, value in changes.items() if key in CATEGORY_KEYS}
-    async with in_transaction():
+    async with transaction():
         await _lock_tree()
         category = await Category.get_or_none(id=category_id)
         if category is None:

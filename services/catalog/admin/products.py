@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from models.catalog import Brand, Category, Product, ProductStatus, Tag, Variant
 from services.catalog.admin.common import (
@@ -30,6 +29,7 @@ from services.catalog.admin.common import (
 from services.catalog.importer import slugify
 from services.catalog.writes import refresh_products
 from services.errors import DomainError
+from services.transactions import transaction
 
 # --- products ---------------------------------------------------------------------------
 
@@ -76,7 +76,7 @@ async def create_product(*, fields: Mapping[str, Any]) -> Product:
     """Create a product (a draft unless a status is given), with its brand and tags."""
     values = {key: value for key, value in fields.items() if key in PRODUCT_KEYS}
     values.setdefault("name", "")
-    async with in_transaction():
+    async with transaction():
         problems: list[DomainError] = []
         await _validate_product(values, None, problems)
         check(problems)
@@ -93,7 +93,7 @@ async def create_product(*, fields: Mapping[str, Any]) -> Product:
 async def update_product(*, product_id: int, changes: Mapping[str, Any]) -> Product:
     """Change the given product fields; `tag_ids` replaces the product's tags."""
     values = {key: value for key, value in changes.items() if key in PRODUCT_KEYS}
-    async with in_transaction():
+    async with transaction():
         product = await Product.get_or_none(id=product_id)
         if product is None:
             raise DomainError(Code.NOT_FOUND, "No such product.", field="id")
@@ -187,7 +187,7 @@ async def create_variant(*, product_id: int, fields: Mapping[str, Any]) -> Varia
     problems: list[DomainError] = []
     _validate_variant(values, None, problems)
     check(problems)
-    async with in_transaction():
+    async with transaction():
         product = await Product.get_or_none(id=product_id)
         if product is None:
             raise DomainError(Code.NOT_FOUND, "No such product.", field="product_id")
@@ -212,7 +212,7 @@ async def create_variant(*, product_id: int, fields: Mapping[str, Any]) -> Varia
 async def update_variant(*, variant_id: int, changes: Mapping[str, Any]) -> Variant:
     """Change a variant's SKU, name, options, price or compare-at price."""
     values = {key: value for key, value in changes.items() if key in VARIANT_KEYS - {"stock"}}
-    async with in_transaction():
+    async with transaction():
         variant = await Variant.get_or_none(id=variant_id)
         if variant is None:
             raise DomainError(Code.NOT_FOUND, "No such variant.", field="id")
@@ -231,7 +231,7 @@ async def update_variant(*, variant_id: int, changes: Mapping[str, Any]) -> Vari
 
 async def delete_variant(*, variant_id: int) -> Variant:
     """Delete a variant; past order lines keep their copy of its name, SKU and price."""
-    async with in_transaction():
+    async with transaction():
         variant = await Variant.get_or_none(id=variant_id)
         if variant is None:
             raise DomainError(Code.NOT_FOUND, "No such variant.", field="id")
@@ -244,7 +244,7 @@ async def set_stock(*, variant_id: int, quantity: int) -> Variant:
     """Overwrite a variant's stock after a count."""
     if not 0 <= quantity <= MAX_STOCK:
         raise DomainError(Code.INVALID_QUANTITY, "Stock from 0.", field="quantity")
-    async with in_transaction():
+    async with transaction():
         updated = await Variant.filter(id=variant_id).update(stock=quantity, updated_at=now())
         if not updated:
             raise DomainError(Code.NOT_FOUND, "No such variant.", field="variant_id")
@@ -257,7 +257,7 @@ async def adjust_stock(*, variant_id: int, delta: int) -> Variant:
     """Add (or with a negative delta remove) units atomically; stock never goes below 0."""
     if abs(delta) > MAX_STOCK:
         raise DomainError(Code.INVALID_QUANTITY, "Too large a change.", field="delta")
-    async with in_transaction():
+    async with transaction():
         # One conditional UPDATE: two concurrent removals can never both take the last unit.
         updated = await Variant.filter(
             id=variant_id, stock__gte=-delta, stock__lte=MAX_STOCK - delta
