@@ -13,6 +13,8 @@ from strawberry.extensions import (
 from schema.cost import DEFAULT_MAX_COST, QueryCost
 from schema.errors import MaskUnexpectedErrors, RequireOperationName, ShopSchema
 from schema.root import Mutation, Query
+from schema.scalars import SCALAR_OVERRIDES
+from schema.validation import InputValidation
 from services.ratelimit import RateLimiter
 
 
@@ -42,8 +44,10 @@ def build_schema(
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
             lambda: QueryCost(max_cost=max_cost, limiter=rate_limiter),
+            InputValidation,
             lambda: MaskUnexpectedErrors(suggestions=suggestions),
         ],
+        scalar_overrides=SCALAR_OVERRIDES,
     )
 
 

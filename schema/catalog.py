@@ -63,8 +63,16 @@ class CatalogNode(LoadedNode):
     loader_group: ClassVar[str] = "catalog"
 
     @classmethod
-    def visible(cls, info: Info, row: Any) -> bool:
+    def visible(cls, info: Info, row: Any) -> Any:
         return True
+
+
+class ProductPartNode(CatalogNode):
+    """A Node that belongs to a product: visible exactly when its product is."""
+
+    @classmethod
+    async def visible(cls, info: Info, row: Any) -> bool:
+        return await queries.can_see_product_id(info, row.product_id)
 
 
 @strawberry.type(description="An amount of money.")
@@ -140,7 +148,7 @@ class TagType(CatalogNode):
 
 
 @strawberry.type(name="ProductImage", description="A product photo.")
-class ProductImageType(CatalogNode):
+class ProductImageType(ProductPartNode):
     loader: ClassVar[str] = "image_by_id"
     id: relay.NodeID[int]
     url: str
@@ -153,7 +161,7 @@ class ProductImageType(CatalogNode):
 
 
 @strawberry.type(name="Certification", description="A safety certificate held by a product.")
-class CertificationType(CatalogNode):
+class CertificationType(ProductPartNode):
     loader: ClassVar[str] = "certification_by_id"
     id: relay.NodeID[int]
     scheme: CertificationScheme  # type: ignore[valid-type]
@@ -175,7 +183,7 @@ class VariantOption:
 
 
 @strawberry.type(name="Variant", description="A purchasable version of a product (SKU).")
-class VariantType(CatalogNode):
+class VariantType(ProductPartNode):
     loader: ClassVar[str] = "variant_by_id"
     id: relay.NodeID[int]
     sku: str

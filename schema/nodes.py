@@ -10,12 +10,26 @@ from strawberry import relay
 
 from resolvers.context import Info
 
+# Row ids are IntField (PostgreSQL integer) primary keys; larger numbers match no row, and
+# sending them would fail the whole query batch they were loaded with.
+INT4_MAX = 2**31 - 1
 
-def node_pk(node_id: str) -> int | None:
-    try:
-        return int(node_id)
-    except ValueError:
+
+class IdTypeMismatch(ValueError):
+    """A global ID of another type than the argument takes (a Category ID for a Product)."""
+
+    def __init__(self, gid: relay.GlobalID, expected: str) -> None:
+        super().__init__(f"Expected a {expected} ID, got a {gid.type_name} ID.")
+        self.gid = gid
+        self.expected = expected
+
+
+def node_pk(node_id: str, *, maximum: int = INT4_MAX) -> int | None:
+    """The row id in a global ID's node part; None (no such row) unless 1 to `maximum`."""
+    if not (0 < len(node_id) <= len(str(maximum)) and node_id.isascii() and node_id.isdigit()):
         return None
+    pk = int(node_id)
+    return pk if 0 < pk <= maximum else None
 
 
 class LoadedNode(relay.Node):
@@ -56,11 +70,23 @@ class LoadedNode(relay.Node):
 
 
 def typed_pk(gid: relay.GlobalID, type_name: str) -> int:
-    """The row id of a global ID of `type_name`; -1 (matches no row) for any other ID."""
-    pk = node_pk(gid.node_id) if gid.type_name == type_name else None
+    """The row id of a global ID of `type_name`; -1 (matches no row) for an unknown number.
+
+    An ID of another type raises IdTypeMismatch, which the input validation answers as
+    INVALID_ID naming the expected type.
+    """
+    if gid.type_name != type_name:
+        raise IdTypeMismatch(gid, type_name)
+    pk = node_pk(gid.node_id)
     return pk if pk is not None else -1
 
 
 def optional_typed_pk(gid: relay.GlobalID | None, type_name: str) -> int | None:
-    """`typed_pk` for an optional argument: None when no ID was given."""
-    return typed_pk(gid, type_name) if gid is not None else None
+    """For an optional argument: None when no ID was given, -1 for an ID of another type.
+
+    Used where the service reports every foreign ID of a batch itself, with its own code.
+    """
+    if gid is None:
+        return None
+    pk = node_pk(gid.node_id) if gid.type_name == type_name else None
+    return pk if pk is not None else -1

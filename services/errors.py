@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class DomainError(Exception):
     """An expected failure: a machine code, a human message and the input field at fault."""
@@ -19,3 +21,14 @@ class DomainErrors(Exception):
     def __init__(self, errors: list[DomainError]) -> None:
         super().__init__("; ".join(error.message for error in errors))
         self.errors = errors
+
+
+class InputErrorCode(StrEnum):
+    """Codes of malformed input, found before any domain rule runs; every domain's code enum
+    carries them so that one validator can answer in any mutation payload."""
+
+    INVALID_CHARACTERS = "INVALID_CHARACTERS"
+    TOO_LONG = "TOO_LONG"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    TOO_PRECISE = "TOO_PRECISE"
+    INVALID_ID = "INVALID_ID"

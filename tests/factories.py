@@ -9,7 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 from models.accounts import Address, ChildProfile, Permission, User
-from models.catalog import Category, Product, ProductStatus, Variant
+from models.catalog import (
+    Brand,
+    Category,
+    Certification,
+    CertificationScheme,
+    Product,
+    ProductImage,
+    ProductStatus,
+    Tag,
+    Variant,
+)
 from models.orders import Coupon, FlashPrice, Order
 from services.accounts import passwords, tokens
 
@@ -63,6 +73,50 @@ async def create_variant(
         price=Decimal(price),
         stock=stock,
     )
+
+
+async def create_product(
+    *,
+    status: ProductStatus = ProductStatus.ACTIVE,
+    name: str | None = None,
+    category: Category | None = None,
+    brand: Brand | None = None,
+    tag: Tag | None = None,
+    variants: int = 2,
+    stock: int = 10,
+    price: str = "24.99",
+) -> Product:
+    """A full product (variants, image, certification, brand, category, tag), search-indexed."""
+    from services.catalog.writes import refresh_products
+
+    slug = unique("full-product")
+    product = await Product.create(
+        slug=slug,
+        name=name or f"Product {slug}",
+        description="Unreleased details",
+        status=status,
+        brand=brand or await Brand.create(slug=unique("brand"), name=f"Brand {slug}"),
+        category=category or await create_category(),
+        min_age_months=36,
+        max_age_months=120,
+    )
+    await product.tags.add(tag or await Tag.create(slug=unique("tag"), name=f"Tag {slug}"))
+    for index in range(variants):
+        await Variant.create(
+            product=product,
+            sku=unique("SKU").upper(),
+            name=f"Option {index + 1}",
+            price=Decimal(price),
+            stock=stock,
+            position=index,
+        )
+    await ProductImage.create(product=product, url=f"https://img.example/{slug}.jpg", alt_text=slug)
+    await Certification.create(
+        product=product, scheme=CertificationScheme.EN71, certificate_number=unique("EN71")
+    )
+    await refresh_products(product_ids=[product.id])
+    await product.refresh_from_db()
+    return product
 
 
 async def create_address(user: User, **overrides: object) -> Address:

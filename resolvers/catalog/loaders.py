@@ -17,6 +17,7 @@ from models.catalog import (
     Variant,
 )
 from resolvers.loaders import ByForeignKeyLoader, ByIdLoader
+from services.catalog.listing import ProductPage, ProductSort, list_category_products
 
 
 class TagsByProductIdLoader(DataLoader[int, list[Tag]]):
@@ -39,6 +40,30 @@ class TagsByProductIdLoader(DataLoader[int, list[Tag]]):
         return [grouped.get(key, []) for key in keys]
 
 
+CategoryPageKey = tuple[int, int, int, ProductSort | None]  # category id, offset, limit, sort
+
+
+class CategoryProductsLoader(DataLoader[CategoryPageKey, ProductPage]):
+    """`category.products` pages of many categories at once: 2 queries per distinct window."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[CategoryPageKey]) -> list[ProductPage]:
+        windows: dict[tuple[int, int, ProductSort | None], list[int]] = defaultdict(list)
+        for category_id, offset, limit, sort in keys:
+            windows[(offset, limit, sort)].append(category_id)
+        pages: dict[CategoryPageKey, ProductPage] = {}
+        for (offset, limit, sort), category_ids in windows.items():
+            found = await list_category_products(
+                category_ids=category_ids, sort=sort, offset=offset, limit=limit
+            )
+            for category_id, page in found.items():
+                pages[(category_id, offset, limit, sort)] = page
+        empty = ProductPage(products=[], total=0, has_next=False)
+        return [pages.get(key, empty) for key in keys]
+
+
 class CatalogLoaders:
     """The catalog's loaders, created fresh for every request."""
 
@@ -55,6 +80,7 @@ class CatalogLoaders:
         self.certifications_by_product_id = ByForeignKeyLoader(Certification, "product_id")
         self.categories_by_parent_id = ByForeignKeyLoader(Category, "parent_id")
         self.tags_by_product_id = TagsByProductIdLoader()
+        self.category_products = CategoryProductsLoader()
 
     def prime_products(self, products: Sequence[Product]) -> None:
         """Products read by a list query need no second read through `node`."""

@@ -7,12 +7,13 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.accounts import Permission
-from models.catalog import Brand, Category, Product, ProductStatus, Tag
+from models.catalog import Brand, Category, Product, Tag
 from resolvers.auth import has_permission
 from resolvers.context import Info
 from resolvers.pagination import Page, page_from_slice, window
 from services.catalog import compare as compare_service
 from services.catalog import suggestions as suggestion_service
+from services.catalog import visibility
 from services.catalog.listing import ProductFilter, ProductSort, list_products
 
 MAX_SEARCH_LENGTH = 200
@@ -56,9 +57,20 @@ async def product(info: Info, *, product_id: int | None, slug: str | None) -> Pr
     return found if found is not None and can_see_product(info, found) else None
 
 
+def is_catalog_staff(info: Info) -> bool:
+    """Staff who manage products, who may also read drafts and archived products by ID."""
+    return has_permission(info, Permission.MANAGE_PRODUCTS)
+
+
 def can_see_product(info: Info, row: Product) -> bool:
-    """Everyone sees active products; staff who manage products also see drafts and archive."""
-    return row.status == ProductStatus.ACTIVE or has_permission(info, Permission.MANAGE_PRODUCTS)
+    """The catalog visibility rule (services.catalog.visibility) for this caller."""
+    return visibility.is_visible(row.status, staff=is_catalog_staff(info))
+
+
+async def can_see_product_id(info: Info, product_id: int) -> bool:
+    """The same rule for a row that belongs to a product (variant, image, certification)."""
+    row = await info.context.loaders.catalog.product_by_id.load(product_id)
+    return row is not None and can_see_product(info, row)
 
 
 async def category(info: Info, *, category_id: int | None, slug: str | None) -> Category | None:
@@ -93,13 +105,13 @@ async def brands(first: int | None, after: str | None) -> Page[Model]:
 async def category_products(
     info: Info, *, category_id: int, first: int | None, after: str | None, sort: ProductSort | None
 ) -> Page[Product]:
-    return await products_page(
-        info,
-        first=first,
-        after=after,
-        text=None,
-        filters=ProductFilter(category_ids=[category_id]),
-        sort=sort,
+    win = window(first, after)
+    loader = info.context.loaders.catalog.category_products
+    # Batched across every category of the response (no query per category).
+    result = await loader.load((category_id, win.offset, win.limit, sort))
+    info.context.loaders.catalog.prime_products(result.products)
+    return Page(
+        items=result.products, offset=win.offset, total=result.total, has_next=result.has_next
     )
 
 
@@ -119,7 +131,10 @@ async def search_suggestions(*, prefix: str, first: int) -> list[suggestion_serv
 
 async def compare_products(info: Info, *, product_ids: list[int]) -> compare_service.Comparison:
     try:
-        result = await compare_service.compare(product_ids=product_ids)
+        result = await compare_service.compare(
+            product_ids=product_ids,
+            statuses=visibility.visible_statuses(staff=is_catalog_staff(info)),
+        )
     except compare_service.ComparisonError as error:
         raise GraphQLError(
             str(error), extensions={"code": "BAD_USER_INPUT", "argument": "ids"}

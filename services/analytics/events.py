@@ -54,6 +54,12 @@ class AnalyticsErrorCode(StrEnum):
     INVALID_CONTEXT = "INVALID_CONTEXT"
     MISSING_IDENTITY = "MISSING_IDENTITY"
     INVALID_IDENTITY = "INVALID_IDENTITY"
+    # Malformed input (services.errors.InputErrorCode), refused before domain rules.
+    INVALID_CHARACTERS = "INVALID_CHARACTERS"
+    TOO_LONG = "TOO_LONG"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    TOO_PRECISE = "TOO_PRECISE"
+    INVALID_ID = "INVALID_ID"
 
 
 Code = AnalyticsErrorCode

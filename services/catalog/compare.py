@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from models.catalog import Brand, Category, Certification, Product, Variant
+from models.catalog import Brand, Category, Certification, Product, ProductStatus, Variant
+from services.catalog import visibility
 
 MIN_PRODUCTS = 2
 MAX_PRODUCTS = 4
@@ -48,15 +50,22 @@ def _price(product: Product) -> str | None:
     return f"{product.price_min}-{product.price_max} {product.currency}"
 
 
-async def compare(*, product_ids: list[int]) -> Comparison:
-    """Load the products and align their attributes; raises ComparisonError on bad input."""
+async def compare(
+    *, product_ids: list[int], statuses: Collection[ProductStatus] = visibility.PUBLIC_STATUSES
+) -> Comparison:
+    """Align the products' attributes; raises ComparisonError on bad input.
+
+    Only products in `statuses` count as existing, so a hidden product is refused exactly
+    like an unknown one.
+    """
     unique_ids = list(dict.fromkeys(product_ids))
     if not MIN_PRODUCTS <= len(unique_ids) <= MAX_PRODUCTS:
         raise ComparisonError(
             f"Compare between {MIN_PRODUCTS} and {MAX_PRODUCTS} different products; "
             f"got {len(unique_ids)}."
         )
-    by_id = {p.id: p for p in await Product.filter(id__in=unique_ids)}
+    found = Product.filter(id__in=unique_ids, status__in=sorted(statuses))
+    by_id = {p.id: p for p in await found}
     missing = [pid for pid in unique_ids if pid not in by_id]
     if missing:
         raise ComparisonError(f"{len(missing)} of the products to compare do not exist.")

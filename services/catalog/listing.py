@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from tortoise.expressions import Q, Subquery
+from tortoise import connections
+from tortoise.expressions import Case, Q, Subquery, When
 from tortoise.queryset import QuerySet
 
 from models.catalog import (
@@ -19,7 +21,7 @@ from models.catalog import (
     Tag,
     Variant,
 )
-from services.catalog import search
+from services.catalog import search, visibility
 
 
 class ProductSort(StrEnum):
@@ -43,7 +45,9 @@ class ProductFilter:
     age_months: int | None = None
     in_stock: bool | None = None
     certifications: list[CertificationScheme] = field(default_factory=list)
-    statuses: list[ProductStatus] = field(default_factory=lambda: [ProductStatus.ACTIVE])
+    statuses: list[ProductStatus] = field(
+        default_factory=lambda: sorted(visibility.PUBLIC_STATUSES)
+    )
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,15 @@ _ORDERINGS: dict[ProductSort, list[str]] = {
     ProductSort.PRICE_ASC: ["price_min", "id"],
     ProductSort.PRICE_DESC: ["-price_max", "id"],
     ProductSort.BEST_SELLING: ["-sales_count", "id"],
-    ProductSort.RATING: ["-rating_average", "-rating_count", "id"],
+    # `rated` first: unrated products come last on every database (PostgreSQL would sort
+    # NULL first on a descending order, SQLite last).
+    ProductSort.RATING: ["-rated", "-rating_average", "-rating_count", "id"],
     ProductSort.NAME: ["name", "id"],
 }
+
+
+# "1" for rated, "0" for unrated: sorted descending, unrated products come last.
+_RATED = Case(When(rating_average__isnull=True, then="0"), default="1")
 
 
 async def list_products(
@@ -91,6 +101,8 @@ async def list_products(
             )
     ordering = _ORDERINGS[sort or ProductSort.NEWEST] if sort != ProductSort.RELEVANCE else None
     total = await query.count()
+    if sort == ProductSort.RATING:
+        query = query.annotate(rated=_RATED)
     rows = (
         await query.order_by(*(ordering or ["-created_at", "-id"])).offset(offset).limit(limit + 1)
     )
@@ -144,3 +156,72 @@ async def _category_ids_with_descendants(filters: ProductFilter) -> list[int] | 
     for path in roots:
         condition |= Q(path__startswith=path)
     return [int(row["id"]) for row in await Category.filter(condition).values("id")]
+
+
+# The same orders as _ORDERINGS, as SQL over the `p` alias, for the batched category read.
+_SQL_ORDERINGS: dict[ProductSort, str] = {
+    ProductSort.NEWEST: "p.created_at DESC, p.id DESC",
+    ProductSort.PRICE_ASC: "p.price_min ASC, p.id",
+    ProductSort.PRICE_DESC: "p.price_max DESC, p.id",
+    ProductSort.BEST_SELLING: "p.sales_count DESC, p.id",
+    ProductSort.RATING: "p.rating_average DESC NULLS LAST, p.rating_count DESC, p.id",
+    ProductSort.NAME: "p.name, p.id",
+}
+
+
+async def list_category_products(
+    *, category_ids: Sequence[int], sort: ProductSort | None, offset: int, limit: int
+) -> dict[int, ProductPage]:
+    """One page of published products of each category (and its descendants), in 2 queries.
+
+    Every category gets the page `list_products` would give it with a category filter;
+    RELEVANCE (there is no search text here) means NEWEST.
+    """
+    keys = sorted(set(category_ids))
+    if not keys:
+        return {}
+    conn = connections.get("default")
+    postgres = conn.capabilities.dialect == "postgres"
+    statuses = sorted(visibility.PUBLIC_STATUSES)
+    params: list[object] = [*keys, *(str(status.value) for status in statuses)]
+    marks = [f"${n}" if postgres else "?" for n in range(1, len(params) + 1)]
+    key_marks, status_marks = ", ".join(marks[: len(keys)]), ", ".join(marks[len(keys) :])
+    ordering = _SQL_ORDERINGS[sort if sort in _SQL_ORDERINGS else ProductSort.NEWEST]
+    # A category's products are those of every category whose path starts with its own
+    # (paths hold only digits and slashes, so LIKE sees no wildcard but the trailing one).
+    rows = await conn.execute_query_dict(
+        f"""
+        SELECT key_id, id, total FROM (
+          SELECT k.id AS key_id, p.id AS id,
+                 ROW_NUMBER() OVER (PARTITION BY k.id ORDER BY {ordering}) AS n,
+                 COUNT(*) OVER (PARTITION BY k.id) AS total
+          FROM category k
+          JOIN category c ON c.path LIKE k.path || '%'
+          JOIN product p ON p.category_id = c.id
+          WHERE k.id IN ({key_marks}) AND p.status IN ({status_marks})
+            AND p.price_min IS NOT NULL
+        ) AS ranked
+        WHERE n > {int(offset)} AND n <= {int(offset) + int(limit) + 1}
+        ORDER BY key_id, n
+        """,
+        params,
+    )
+    wanted = {int(row["id"]) for row in rows}
+    by_id = {p.id: p for p in await Product.filter(id__in=list(wanted))} if wanted else {}
+    ids: dict[int, list[int]] = {key: [] for key in keys}
+    totals: dict[int, int] = {key: 0 for key in keys}
+    for row in rows:
+        ids[int(row["key_id"])].append(int(row["id"]))
+        totals[int(row["key_id"])] = int(row["total"])
+    pages = {}
+    for key in keys:
+        found = [by_id[pid] for pid in ids[key] if pid in by_id]
+        # A page past the end has no rows to carry the count, so it is counted apart.
+        total = totals[key] if found or offset == 0 else await _category_total(key)
+        pages[key] = ProductPage(products=found[:limit], total=total, has_next=len(found) > limit)
+    return pages
+
+
+async def _category_total(category_id: int) -> int:
+    query = await _filtered(ProductFilter(category_ids=[category_id]))
+    return await query.count()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import bisect
 import difflib
+import functools
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tortoise import connections
@@ -12,6 +16,7 @@ from tortoise import connections
 MAX_CANDIDATES = 2000
 _TOKEN = re.compile(r"[\w]+", re.UNICODE)
 _VOCABULARY_TTL = 300.0
+CLOSE_TERMS_CACHE = 4096  # misspelled words whose typo neighbours are remembered
 
 
 @dataclass(frozen=True)
@@ -47,24 +52,30 @@ async def search_products(text: str, *, limit: int = MAX_CANDIDATES) -> list[Sea
 
 async def _search_postgres(tokens: list[str], limit: int) -> list[SearchHit]:
     # Prefix full-text match ranks first; trigram word similarity catches typos such as
-    # "tecnic" for "Technic", which full-text search alone would never match.
+    # "tecnic" for "Technic", which full-text search alone would never match. A full-text
+    # match always outranks a typo-only match ("dino": every dinosaur before "Domino Run").
     conn = connections.get("default")
     tsquery = " & ".join(f"{token}:*" for token in tokens)
     phrase = " ".join(tokens)
     rows = await conn.execute_query_dict(
         """
-        SELECT p.id,
-               ts_rank_cd(to_tsvector('simple', coalesce(p.name, '') || ' '
-                          || coalesce(p.search_document, '')), to_tsquery('simple', $1)) * 4
-               + word_similarity($2, lower(p.name)) * 2
-               + word_similarity($2, lower(p.search_document)) AS rank
-        FROM product p
-        WHERE p.status = 'active'
-          AND (to_tsvector('simple', coalesce(p.name, '') || ' ' || coalesce(p.search_document, ''))
-                 @@ to_tsquery('simple', $1)
-               OR $2 <% lower(p.name)
-               OR $2 <% lower(p.search_document))
-        ORDER BY rank DESC, p.id
+        SELECT id, rank FROM (
+          SELECT p.id,
+                 to_tsvector('simple', coalesce(p.name, '') || ' '
+                             || coalesce(p.search_document, '')) @@ to_tsquery('simple', $1)
+                   AS exact,
+                 ts_rank_cd(to_tsvector('simple', coalesce(p.name, '') || ' '
+                            || coalesce(p.search_document, '')), to_tsquery('simple', $1)) * 4
+                 + word_similarity($2, lower(p.name)) * 2
+                 + word_similarity($2, lower(p.search_document)) AS rank
+          FROM product p
+          WHERE p.status = 'active'
+            AND (to_tsvector('simple', coalesce(p.name, '') || ' '
+                             || coalesce(p.search_document, '')) @@ to_tsquery('simple', $1)
+                 OR $2 <% lower(p.name)
+                 OR $2 <% lower(p.search_document))
+        ) AS hit
+        ORDER BY exact DESC, rank DESC, id
         LIMIT $3
         """,
         [tsquery, phrase, limit],
@@ -73,15 +84,18 @@ async def _search_postgres(tokens: list[str], limit: int) -> list[SearchHit]:
 
 
 async def _search_sqlite(tokens: list[str], limit: int) -> list[SearchHit]:
-    # FTS5 has no fuzzy matching, so each token not in the index vocabulary is widened to
-    # its closest indexed terms before the query runs; bm25 still ranks the result.
+    # FTS5 has no fuzzy matching, so a token that is neither an indexed term nor the start of
+    # one is widened to its closest indexed terms; bm25 still ranks the result. A token that
+    # starts real terms ("dino") stays a prefix query, so typo neighbours ("domino") never
+    # crowd out what the shopper is typing.
     conn = connections.get("default")
     vocabulary = await _sqlite_vocabulary()
     clauses = []
     for token in tokens:
         alternatives = [f'"{token}"*']
-        if token not in vocabulary:
-            alternatives += [f'"{term}"' for term in _close_terms(token, vocabulary)]
+        if not vocabulary.starts_a_term(token):
+            close = await asyncio.to_thread(vocabulary.close_terms, token)
+            alternatives += [f'"{term}"' for term in close]
         clauses.append("(" + " OR ".join(alternatives) + ")")
     match = " AND ".join(clauses)
     rows = await conn.execute_query_dict(
@@ -97,27 +111,48 @@ async def _search_sqlite(tokens: list[str], limit: int) -> list[SearchHit]:
     return [SearchHit(product_id=row["id"], rank=float(row["rank"])) for row in rows]
 
 
-def _close_terms(token: str, vocabulary: frozenset[str]) -> list[str]:
-    if len(token) < 3:
-        return []
-    # Comparing only against terms of similar length keeps this fast on large vocabularies.
-    candidates = [term for term in vocabulary if abs(len(term) - len(token)) <= 2]
-    return difflib.get_close_matches(token, candidates, n=3, cutoff=0.75)
+class Vocabulary:
+    """The indexed terms, with a prefix test and memoised typo neighbours per word."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.sorted = sorted(set(terms))
+        self.by_length: dict[int, list[str]] = {}
+        for term in self.sorted:
+            self.by_length.setdefault(len(term), []).append(term)
+        # Shoppers repeat the same misspellings; difflib over the vocabulary runs once each.
+        self.close_terms = functools.lru_cache(maxsize=CLOSE_TERMS_CACHE)(self._close_terms)
+
+    def starts_a_term(self, token: str) -> bool:
+        """Whether `token` is an indexed term or the beginning of one."""
+        at = bisect.bisect_left(self.sorted, token)
+        return at < len(self.sorted) and self.sorted[at].startswith(token)
+
+    def _close_terms(self, token: str) -> tuple[str, ...]:
+        if len(token) < 3:
+            return ()
+        # Only terms of similar length can be within the cutoff, which keeps this fast.
+        candidates = [
+            term
+            for length in range(len(token) - 2, len(token) + 3)
+            for term in self.by_length.get(length, ())
+        ]
+        return tuple(difflib.get_close_matches(token, candidates, n=3, cutoff=0.75))
 
 
-_vocabulary: frozenset[str] = frozenset()
-_vocabulary_loaded_at = 0.0
+_vocabulary = Vocabulary(())
+_vocabulary_loaded_at: float | None = None  # None: never loaded (monotonic time starts anywhere)
 
 
 def invalidate_vocabulary() -> None:
     """Forget the cached term list after catalog writes."""
     global _vocabulary_loaded_at
-    _vocabulary_loaded_at = 0.0
+    _vocabulary_loaded_at = None
 
 
-async def _sqlite_vocabulary() -> frozenset[str]:
+async def _sqlite_vocabulary() -> Vocabulary:
     global _vocabulary, _vocabulary_loaded_at
-    if time.monotonic() - _vocabulary_loaded_at < _VOCABULARY_TTL:
+    loaded_at = _vocabulary_loaded_at
+    if loaded_at is not None and time.monotonic() - loaded_at < _VOCABULARY_TTL:
         return _vocabulary
     conn = connections.get("default")
     await conn.execute_script(
@@ -125,6 +160,6 @@ async def _sqlite_vocabulary() -> frozenset[str]:
         "USING fts5vocab(main, product_fts, 'row')"
     )
     rows = await conn.execute_query_dict("SELECT term FROM temp.product_fts_vocab")
-    _vocabulary = frozenset(row["term"] for row in rows)
+    _vocabulary = Vocabulary(str(row["term"]) for row in rows)
     _vocabulary_loaded_at = time.monotonic()
     return _vocabulary

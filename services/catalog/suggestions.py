@@ -6,11 +6,12 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tortoise.functions import Count
+from tortoise.expressions import Case, Q, When
+from tortoise.functions import Count, Length
 
-from models.catalog import Brand, Category, Product, ProductStatus, Tag
+from models.catalog import Brand, Category, Tag
 from services import cache
-from services.catalog import versioning
+from services.catalog import versioning, visibility
 
 
 class SuggestionKind(StrEnum):
@@ -62,35 +63,42 @@ async def suggest(*, prefix: str, first: int = 10) -> list[Suggestion]:
 
 
 async def _compute(prefix: str, first: int) -> list[Suggestion]:
+    # Each source is filtered to rows the scoring can keep (the name, or one of its words,
+    # starts with the prefix) and ordered by that score in SQL before the cut, so the best
+    # matches are always among the rows read however many names contain the prefix.
     found: list[Suggestion] = []
+    per_source = max(first * 3, _PER_SOURCE)
+    starts = Q(name__istartswith=prefix) | Q(name__icontains=f" {prefix}")
+    tier = Case(When(name__istartswith=prefix, then="2"), default="1")
 
     products = (
-        await Product.filter(status=ProductStatus.ACTIVE, name__icontains=prefix)
-        .order_by("-sales_count", "id")
-        .limit(_PER_SOURCE * 4)
+        await visibility.public_products()
+        .filter(starts)
+        .annotate(tier=tier, length=Length("name"))
+        .order_by("-tier", "-sales_count", "length", "name")
+        .limit(per_source)
         .values("id", "slug", "name", "sales_count")
     )
     for row in products:
         found.append(_scored(row, SuggestionKind.PRODUCT, prefix, row["sales_count"]))
 
-    for model, kind in ((Category, SuggestionKind.CATEGORY), (Brand, SuggestionKind.BRAND)):
+    # Popularity counts published products only: drafts must not lift (or reveal) a name.
+    published = Q(products__status__in=sorted(visibility.PUBLIC_STATUSES))
+    sources: tuple[tuple[type[Category] | type[Brand] | type[Tag], SuggestionKind], ...] = (
+        (Category, SuggestionKind.CATEGORY),
+        (Brand, SuggestionKind.BRAND),
+        (Tag, SuggestionKind.TAG),
+    )
+    for model, kind in sources:
         rows = (
-            await model.filter(name__icontains=prefix)
-            .annotate(weight=Count("products"))
-            .limit(_PER_SOURCE * 2)
+            await model.filter(starts)
+            .annotate(tier=tier, weight=Count("products", _filter=published), length=Length("name"))
+            .order_by("-tier", "-weight", "length", "name")
+            .limit(per_source)
             .values("id", "slug", "name", "weight")
         )
         for row in rows:
             found.append(_scored(row, kind, prefix, row["weight"]))
-
-    tags = (
-        await Tag.filter(name__icontains=prefix)
-        .annotate(weight=Count("products"))
-        .limit(_PER_SOURCE * 2)
-        .values("id", "slug", "name", "weight")
-    )
-    for row in tags:
-        found.append(_scored(row, SuggestionKind.TAG, prefix, row["weight"]))
 
     found = [item for item in found if item.score > 0]
     found.sort(key=lambda item: (-item.score, len(item.text), item.text))

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.catalog import ProductStatus, Variant
+from models.catalog import Variant
 from models.orders import Cart, CartLine, CartStatus
+from services.catalog.visibility import PUBLIC_STATUSES
 from services.orders.codes import OrderErrorCode, StockError, error
 
 MAX_LINE_QUANTITY = 99
@@ -80,15 +81,13 @@ def _check_quantity(quantity: int, *, minimum: int = 1) -> None:
 
 
 async def _sellable(variant_id: int) -> Variant:
-    variant = await Variant.get_or_none(id=variant_id).select_related("product")
+    # A variant of an unpublished product is refused exactly like an unknown one: neither
+    # the code nor the message may confirm that it exists (or name the product).
+    variant = await Variant.get_or_none(
+        id=variant_id, product__status__in=sorted(PUBLIC_STATUSES)
+    ).select_related("product")
     if variant is None:
         raise error(OrderErrorCode.VARIANT_NOT_FOUND, "No such variant.", field="variantId")
-    if variant.product.status != ProductStatus.ACTIVE:
-        raise error(
-            OrderErrorCode.PRODUCT_UNAVAILABLE,
-            f"{variant.product.name} is not for sale.",
-            field="variantId",
-        )
     return variant
 
 

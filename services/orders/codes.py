@@ -49,6 +49,12 @@ class OrderErrorCode(StrEnum):
     CANCEL_NOT_ALLOWED = "CANCEL_NOT_ALLOWED"
     REFUND_INVALID = "REFUND_INVALID"
     REFUND_EXCEEDS_CAPTURED = "REFUND_EXCEEDS_CAPTURED"
+    # Malformed input (services.errors.InputErrorCode), refused before domain rules.
+    INVALID_CHARACTERS = "INVALID_CHARACTERS"
+    TOO_LONG = "TOO_LONG"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    TOO_PRECISE = "TOO_PRECISE"
+    INVALID_ID = "INVALID_ID"
 
 
 class StockError(DomainError):

@@ -250,7 +250,7 @@ async def test_product_errors_are_data(gql: Any) -> None:
             "INVALID_AGE_RANGE",
         ),
         ({"name": "Brand", "brandId": _gid("Brand", 10**9)}, "brandId", "NOT_FOUND"),
-        ({"name": "Tag", "tagIds": [_gid("Product", 1)]}, "tagIds", "NOT_FOUND"),
+        ({"name": "Tag", "tagIds": [_gid("Product", 1)]}, "tagIds.0", "INVALID_ID"),
         ({"name": "Slug", "slug": "Not A Slug"}, "slug", "INVALID_VALUE"),
         ({"name": "   "}, "name", "INVALID_VALUE"),
     ]
@@ -332,7 +332,7 @@ async def test_variant_errors_are_data(gql: Any) -> None:
     cases = [
         ({"sku": existing.sku, "price": "1"}, "sku", "SKU_TAKEN"),
         ({"price": "-1"}, "price", "INVALID_PRICE"),
-        ({"price": "1.999"}, "price", "INVALID_PRICE"),
+        ({"price": "1.999"}, "price", "TOO_PRECISE"),
         ({"price": "5", "compareAtPrice": "5"}, "compareAtPrice", "INVALID_PRICE"),
         ({"price": "5", "stock": -1}, "stock", "INVALID_QUANTITY"),
     ]

@@ -106,7 +106,12 @@ async def test_line_errors_are_data(gql: Any) -> None:
     product_id = await gql(
         ADD, {"variant": _gid("Product", variant.product_id), "quantity": 1}, **headers
     )
-    assert product_id["data"]["cartAddLine"]["errors"][0]["code"] == "VARIANT_NOT_FOUND"
+    assert product_id["data"]["cartAddLine"]["errors"][0] == {
+        "field": "variantId",
+        "code": "INVALID_ID",
+        "message": "Expected a Variant ID, got a Product ID.",
+        "available": None,
+    }
     no_cart = await gql(ADD, {"variant": _gid("Variant", variant.id), "quantity": 1})
     assert no_cart["data"]["cartAddLine"]["errors"][0]["code"] == "CART_NOT_FOUND"
 

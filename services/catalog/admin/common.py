@@ -33,6 +33,12 @@ class CatalogErrorCode(StrEnum):
     CATEGORY_CYCLE = "CATEGORY_CYCLE"
     INVALID_AGE_RANGE = "INVALID_AGE_RANGE"
     INVALID_VALUE = "INVALID_VALUE"
+    # Malformed input (services.errors.InputErrorCode), refused before domain rules.
+    INVALID_CHARACTERS = "INVALID_CHARACTERS"
+    TOO_LONG = "TOO_LONG"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    TOO_PRECISE = "TOO_PRECISE"
+    INVALID_ID = "INVALID_ID"
 
 
 Code = CatalogErrorCode

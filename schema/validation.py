@@ -1,0 +1,392 @@
+"""One check of every argument value before any resolver runs.
+
+Strings: no NUL bytes or bidirectional controls, and no longer than their column (or a
+generic cap). Ints bound to small columns and Decimals bound to money columns stay inside
+what the column holds. A failure becomes typed payload `errors` when the mutation's payload
+has them, and a BAD_USER_INPUT GraphQLError otherwise. Limits come from the tortoise model
+behind an input type where the mapping is plain, else from the tables below.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, fields, replace
+from decimal import Decimal
+from typing import Any
+
+from graphql import (
+    GraphQLError,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLType,
+)
+from strawberry import relay
+from strawberry.extensions import SchemaExtension
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.enum import StrawberryEnumDefinition
+from strawberry.utils.str_converters import to_camel_case, to_snake_case
+from tortoise import fields as orm
+from tortoise.models import Model
+
+from models.accounts import Address, ApiKey, ChildProfile, User
+from models.analytics import BehaviourEvent
+from models.catalog import Category, Product, Variant
+from models.orders import Coupon
+from schema.nodes import IdTypeMismatch
+from services.errors import InputErrorCode
+
+DEFAULT_MAX_LENGTH = 10_000
+MAX_ID_LENGTH = 200
+MONEY_DIGITS, MONEY_PLACES = 12, 2
+# C0 controls other than tab/newline/carriage return never belong in text; bidi overrides
+# and isolates make text display differently from what it is ("Trojan Source").
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one argument or input field accepts (strings, ints and decimals alike)."""
+
+    max_length: int = DEFAULT_MAX_LENGTH
+    plain_text: bool = True
+    min_int: int | None = None
+    max_int: int | None = None
+    max_digits: int = MONEY_DIGITS
+    decimal_places: int = MONEY_PLACES
+
+
+_SECRET = Limits(max_length=1024, plain_text=False)
+
+# Input types whose fields are columns of one model (same names, camelCase).
+MODEL_INPUTS: dict[str, type[Model]] = {
+    "RegisterInput": User,
+    "LoginInput": User,
+    "UpdateProfileInput": User,
+    "AddressInput": Address,
+    "AddressUpdateInput": Address,
+    "ShippingAddressInput": Address,
+    "ChildProfileInput": ChildProfile,
+    "ChildProfileUpdateInput": ChildProfile,
+    "ApiKeyCreateInput": ApiKey,
+    "ProductCreateInput": Product,
+    "ProductUpdateInput": Product,
+    "VariantCreateInput": Variant,
+    "VariantUpdateInput": Variant,
+    "CategoryCreateInput": Category,
+    "CategoryUpdateInput": Category,
+    "CouponCreateInput": Coupon,
+    "TrackEventInput": BehaviourEvent,
+}
+
+# By `Owner.name` (an input type's field, or `Parent.field.argument`), then by bare name.
+EXACT: dict[str, Limits] = {
+    "Mutation.checkoutSetPaymentMethod.method": Limits(max_length=40),
+    "Mutation.checkoutSetDelivery.window": Limits(max_length=20),
+    # Stored inside an order event's 500-character message, after a short prefix.
+    "Mutation.orderCancel.reason": Limits(max_length=400),
+    "Mutation.orderMarkShipped.note": Limits(max_length=400),
+    "Mutation.orderRefund.reason": Limits(max_length=300),
+    "VariantOptionInput.name": Limits(max_length=100),
+    "VariantOptionInput.value": Limits(max_length=200),
+}
+NAMED: dict[str, Limits] = {
+    "email": Limits(max_length=254),
+    "token": Limits(max_length=64),
+    "cartToken": Limits(max_length=64),
+    "anonymousId": Limits(max_length=64),
+    "code": Limits(max_length=40),
+    "idempotencyKey": Limits(max_length=100),
+    "paymentToken": Limits(max_length=200),
+    "refreshToken": Limits(max_length=200),
+    "password": _SECRET,
+    "currentPassword": _SECRET,
+    "newPassword": _SECRET,
+    "search": Limits(max_length=200),
+    "prefix": Limits(max_length=100),
+    "after": Limits(max_length=200),
+    "slug": Limits(max_length=200),
+    "number": Limits(max_length=32),
+    "categorySlugs": Limits(max_length=120),
+    "tags": Limits(max_length=120),
+    "brands": Limits(max_length=120),
+    "ageMonths": Limits(min_int=0, max_int=32767),
+}
+
+
+def _from_model(model: type[Model], name: str) -> Limits | None:
+    column = model._meta.fields_map.get(to_snake_case(name))
+    if column is None:
+        return None
+    if isinstance(column, orm.DecimalField):
+        return Limits(max_digits=column.max_digits, decimal_places=column.decimal_places)
+    bounds = column.constraints
+    if "max_length" in bounds:
+        return Limits(max_length=int(bounds["max_length"]))
+    if isinstance(column, orm.SmallIntField):
+        return Limits(min_int=int(bounds["ge"]), max_int=int(bounds["le"]))
+    return None
+
+
+_LIMITS: dict[tuple[str, str], Limits] = {}
+
+
+def limits_for(owner: str, name: str) -> Limits:
+    """The limits of argument or input field `name` of `owner` (cached)."""
+    key = (owner, name)
+    found = _LIMITS.get(key)
+    if found is None:
+        model = MODEL_INPUTS.get(owner)
+        found = (
+            EXACT.get(f"{owner}.{name}")
+            or (_from_model(model, name) if model is not None else None)
+            or NAMED.get(name)
+            or Limits()
+        )
+        _LIMITS[key] = found
+    return found
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    code: InputErrorCode
+    message: str
+
+
+def check_text(value: str, limits: Limits) -> tuple[InputErrorCode, str] | None:
+    if len(value) > limits.max_length:
+        return InputErrorCode.TOO_LONG, f"Use at most {limits.max_length} characters."
+    if limits.plain_text and _FORBIDDEN.search(value):
+        return (
+            InputErrorCode.INVALID_CHARACTERS,
+            "Remove control characters (such as NUL or right-to-left overrides).",
+        )
+    return None
+
+
+def check_decimal(value: Decimal, limits: Limits) -> tuple[InputErrorCode, str] | None:
+    whole = limits.max_digits - limits.decimal_places
+    if value.is_finite() and not value.is_zero() and value.adjusted() >= whole:
+        return InputErrorCode.OUT_OF_RANGE, f"Use at most {whole} digits before the point."
+    if value != value.quantize(Decimal(1).scaleb(-limits.decimal_places)):
+        return (
+            InputErrorCode.TOO_PRECISE,
+            f"Use at most {limits.decimal_places} decimal places.",
+        )
+    return None
+
+
+def check_int(value: int, limits: Limits) -> tuple[InputErrorCode, str] | None:
+    low, high = limits.min_int, limits.max_int
+    if (low is not None and value < low) or (high is not None and value > high):
+        return InputErrorCode.OUT_OF_RANGE, f"Give a whole number from {low} to {high}."
+    return None
+
+
+def _walk(
+    value: Any, type_: GraphQLType, limits: Limits, path: str, problems: list[Problem]
+) -> None:
+    if value is None:
+        return
+    if isinstance(type_, GraphQLNonNull):
+        _walk(value, type_.of_type, limits, path, problems)
+    elif isinstance(type_, GraphQLList):
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            _walk(item, type_.of_type, limits, f"{path}.{index}", problems)
+    elif isinstance(type_, GraphQLInputObjectType) and isinstance(value, Mapping):
+        for name, field in type_.fields.items():
+            if name in value:
+                child = f"{path}.{name}" if path else name
+                _walk(value[name], field.type, limits_for(type_.name, name), child, problems)
+    elif isinstance(type_, GraphQLScalarType):
+        verdict = _check_leaf(value, type_.name, limits)
+        if verdict is not None:
+            problems.append(Problem(path, *verdict))
+
+
+def _check_leaf(value: Any, scalar: str, limits: Limits) -> tuple[InputErrorCode, str] | None:
+    if isinstance(value, str):
+        if scalar == "ID" and limits.max_length > MAX_ID_LENGTH:
+            limits = replace(limits, max_length=MAX_ID_LENGTH)
+        return check_text(value, limits)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and scalar == "Int":
+        return check_int(value, limits)
+    if isinstance(value, Decimal):
+        return check_decimal(value, limits)
+    if scalar == "JSON":
+        return _check_json(value, limits)
+    return None
+
+
+def _check_json(value: Any, limits: Limits) -> tuple[InputErrorCode, str] | None:
+    if isinstance(value, str):
+        return check_text(value, limits)
+    if not isinstance(value, dict | list):
+        return None
+    children = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in children:
+        verdict = (check_text(key, limits) if isinstance(key, str) else None) or _check_json(
+            item, limits
+        )
+        if verdict is not None:
+            return verdict
+    return None
+
+
+def argument_problems(field: GraphQLField, owner: str, kwargs: Mapping[str, Any]) -> list[Problem]:
+    """Every problem of the arguments given to `field`; `input.` is left out of paths."""
+    problems: list[Problem] = []
+    for name, argument in field.args.items():
+        if name in kwargs:
+            path = "" if name == "input" else name
+            _walk(kwargs[name], argument.type, limits_for(owner, name), path, problems)
+    return problems
+
+
+def _find_id(value: Any, wanted: relay.GlobalID, path: str) -> str | None:
+    if isinstance(value, str):
+        try:
+            return path if relay.GlobalID.from_id(value) == wanted else None
+        except ValueError:
+            return None
+    if isinstance(value, relay.GlobalID):
+        return path if value == wanted else None
+    items: Any = value.items() if isinstance(value, Mapping) else None
+    if isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items or ():
+        child = f"{path}.{key}" if path else str(key)
+        found = _find_id(item, wanted, child)
+        if found is not None:
+            return found
+    return None
+
+
+def id_problem(error: IdTypeMismatch, kwargs: Mapping[str, Any]) -> Problem:
+    """The wrong-type ID as a problem, its field found among the arguments."""
+    arguments = {("" if name == "input" else name): value for name, value in kwargs.items()}
+    path = _find_id(arguments, error.gid, "")
+    return Problem(path.lstrip(".") if path else "id", InputErrorCode.INVALID_ID, str(error))
+
+
+# --- answering ----------------------------------------------------------------------------
+
+
+def _empty(type_: GraphQLType) -> Any:
+    """The value a payload field takes when the operation did nothing."""
+    if not isinstance(type_, GraphQLNonNull):
+        return None
+    inner = type_.of_type
+    if isinstance(inner, GraphQLList):
+        return []
+    name = getattr(inner, "name", "")
+    return {"Int": 0, "Boolean": False, "String": "", "Float": 0.0}.get(name)
+
+
+def error_payload(return_type: GraphQLType, problems: list[Problem]) -> Any | None:
+    """An instance of the payload type carrying `problems`, or None when it has no `errors`."""
+    payload_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    if not isinstance(payload_type, GraphQLObjectType) or "errors" not in payload_type.fields:
+        return None
+    payload = payload_type.extensions.get("strawberry-definition")
+    error_type: Any = payload_type.fields["errors"].type
+    while isinstance(error_type, GraphQLNonNull | GraphQLList):
+        error_type = error_type.of_type
+    error_def = error_type.extensions.get("strawberry-definition")
+    code_type: Any = error_type.fields["code"].type
+    code_type = code_type.of_type if isinstance(code_type, GraphQLNonNull) else code_type
+    code_def = code_type.extensions.get("strawberry-definition")
+    if not (
+        isinstance(payload, StrawberryObjectDefinition)
+        and isinstance(error_def, StrawberryObjectDefinition)
+        and isinstance(code_def, StrawberryEnumDefinition)
+    ):
+        return None
+    codes: Callable[[str], Any] = code_def.wrapped_cls
+    errors = [
+        error_def.origin(field=p.field or None, message=p.message, code=codes(p.code.value))
+        for p in problems
+    ]
+    names = {field.python_name: field.graphql_name for field in payload.fields}
+    values: dict[str, Any] = {}
+    for item in fields(payload.origin):
+        if item.name == "errors" or not item.init or item.default is not MISSING:
+            continue
+        if item.default_factory is not MISSING:
+            continue
+        output = payload_type.fields.get(names.get(item.name) or to_camel_case(item.name))
+        values[item.name] = _empty(output.type) if output is not None else None
+    return payload.origin(**values, errors=errors)
+
+
+def _bad_input(problems: list[Problem]) -> GraphQLError:
+    first = problems[0]
+    return GraphQLError(
+        f"{first.field or 'Input'}: {first.message}" if first.field else first.message,
+        extensions={"code": "BAD_USER_INPUT", "field": first.field, "reason": first.code.value},
+    )
+
+
+def _answer(info: GraphQLResolveInfo, problems: list[Problem]) -> Any:
+    is_root = info.parent_type is info.schema.mutation_type
+    payload = error_payload(info.return_type, problems) if is_root else None
+    if payload is None:
+        raise _bad_input(problems)
+    return payload
+
+
+class InputValidation(SchemaExtension):
+    """Checks the arguments of every field; answers wrong-type IDs the resolvers report."""
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        if kwargs:
+            field = info.parent_type.fields[info.field_name]
+            problems = argument_problems(
+                field, f"{info.parent_type.name}.{info.field_name}", kwargs
+            )
+            if problems:
+                return _answer(info, problems)
+        if info.path.prev is not None:
+            return _next(root, info, *args, **kwargs)
+        try:
+            result = _next(root, info, *args, **kwargs)
+        except IdTypeMismatch as error:
+            return _answer(info, [id_problem(error, kwargs)])
+        if inspect.isawaitable(result):
+            return self._awaited(result, info, kwargs)
+        return result
+
+    async def _awaited(
+        self, result: Any, info: GraphQLResolveInfo, kwargs: Mapping[str, Any]
+    ) -> Any:
+        try:
+            return await result
+        except IdTypeMismatch as error:
+            return _answer(info, [id_problem(error, kwargs)])
+
+
+__all__ = [
+    "InputValidation",
+    "Limits",
+    "Problem",
+    "argument_problems",
+    "error_payload",
+    "limits_for",
+]
