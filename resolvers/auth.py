@@ -44,6 +44,32 @@ def has_scope(info: Info, scope: ApiScope) -> bool:
     return key is not None and scope.value in (key.scopes or [])
 
 
+def missing_scope(scope: ApiScope) -> GraphQLError:
+    return GraphQLError(
+        f"This API key needs the {scope.value} scope.",
+        extensions={"code": "FORBIDDEN", "scope": scope.value},
+    )
+
+
+def is_partner(info: Info) -> bool:
+    """An API key is calling and no user signed in with it."""
+    return info.context.api_key is not None and viewer(info) is None
+
+
+def may(info: Info, permission: Permission, scope: ApiScope) -> bool:
+    """Staff with `permission`, or a partner key with `scope`."""
+    return has_permission(info, permission) or has_scope(info, scope)
+
+
+def require_permission_or_scope(info: Info, permission: Permission, scope: ApiScope) -> None:
+    """Staff with `permission` or a key with `scope`; a key without it is told which scope."""
+    if has_scope(info, scope) or has_permission(info, permission):
+        return
+    if is_partner(info):
+        raise missing_scope(scope)
+    require_permission(info, permission)
+
+
 def can_see_user_data(info: Info, owner_id: int | None, permission: Permission) -> bool:
     """The owner, or staff with `permission`, may read a user's data; nobody else."""
     user = viewer(info)

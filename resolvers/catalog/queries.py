@@ -6,9 +6,9 @@ from graphql import GraphQLError
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from models.accounts import Permission
+from models.accounts import ApiScope, Permission
 from models.catalog import Brand, Category, Product, Tag
-from resolvers.auth import has_permission
+from resolvers.auth import may
 from resolvers.context import Info
 from resolvers.pagination import Page, page_from_slice, window
 from services.catalog import compare as compare_service
@@ -58,8 +58,9 @@ async def product(info: Info, *, product_id: int | None, slug: str | None) -> Pr
 
 
 def is_catalog_staff(info: Info) -> bool:
-    """Staff who manage products, who may also read drafts and archived products by ID."""
-    return has_permission(info, Permission.MANAGE_PRODUCTS)
+    """Staff who manage products (or a READ_CATALOG key), who may also read drafts and
+    archived products by ID."""
+    return may(info, Permission.MANAGE_PRODUCTS, ApiScope.READ_CATALOG)
 
 
 def can_see_product(info: Info, row: Product) -> bool:

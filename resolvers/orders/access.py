@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from models.accounts import Permission
+from models.accounts import ApiScope, Permission
 from models.orders import Cart, Order
-from resolvers.auth import has_permission, viewer
+from resolvers.auth import is_partner, may, viewer
 from resolvers.context import Info
 from services.orders import cart as cart_service
 from services.orders.codes import OrderErrorCode, error
@@ -31,7 +31,7 @@ def cart_token(info: Info, token: str | None = None) -> str | None:
 def actor(info: Info) -> Actor:
     user = viewer(info)
     if user is None:
-        return Actor("guest")
+        return Actor("partner" if is_partner(info) else "guest")
     return Actor("staff" if user.has_permission(Permission.MANAGE_ORDERS) else "customer", user.id)
 
 
@@ -41,8 +41,8 @@ def can_see_cart(info: Info, cart: Cart) -> bool:
 
 
 async def can_see_order(info: Info, order: Order) -> bool:
-    """The customer, a guest holding the cart token it was placed with, or order staff."""
-    if has_permission(info, Permission.MANAGE_ORDERS):
+    """The customer, a guest holding its cart token, order staff, or a READ_ORDERS key."""
+    if may(info, Permission.MANAGE_ORDERS, ApiScope.READ_ORDERS):
         return True
     user_id = viewer_id(info)
     if order.user_id is not None:

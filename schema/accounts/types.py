@@ -26,7 +26,16 @@ Permission = strawberry.enum(
     "partner keys.",
 )
 ApiScope = strawberry.enum(
-    m.ApiScope, name="ApiScope", description="What a partner API key may read or write."
+    m.ApiScope,
+    name="ApiScope",
+    description="What a partner API key may read or write; a key without the scope an "
+    "operation needs gets FORBIDDEN with `extensions.scope` naming it. READ_ORDERS: read "
+    "every order (`orders`, `order`, `node`), with its lines, payments and events. "
+    "WRITE_SHIPMENTS: the fulfilment steps `orderFulfill`, `orderMarkShipped` and "
+    "`orderMarkDelivered` (recorded with actor `partner`). READ_CATALOG: read draft and "
+    "archived products by ID or slug, as product staff do (published products need no key). "
+    "READ_SHIPMENTS and READ_TICKETS are reserved for the shipment-tracking and after-sales "
+    "APIs and grant nothing yet. No scope grants customers' accounts or addresses.",
 )
 AccountErrorCode = strawberry.enum(
     AccountErrorCodeSpec,

@@ -138,7 +138,9 @@ class OrderEventType:
         "cancelled, reservation_expired, refunded, partially_refunded."
     )
     message: str
-    actor: str = strawberry.field(description="customer, guest, staff or system.")
+    actor: str = strawberry.field(
+        description="customer, guest, staff, partner (an API key) or system."
+    )
     created_at: datetime
 
     @classmethod
