@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from resolvers.auth import viewer
+from resolvers.auth import guest_identity, viewer
 from resolvers.context import Info
 from services.analytics import events as event_service
 from services.errors import DomainError, DomainErrors
@@ -24,11 +24,12 @@ async def track_events(
 ) -> TrackResult:
     """Record events for the signed-in customer, else for the guest's anonymous id.
 
-    A guest's id is `anonymousId`, else the `X-Cart-Token` header. A signed-in customer's
-    events keep that id too, so the history of their guest visit joins their account.
+    A guest is identified by a signed `anonymousId`, else the `X-Cart-Token` header (see
+    `guest_identity`). A signed-in customer's events keep that identity too, so the history
+    of their own guest visit joins their account, and only their own.
     """
     user = viewer(info)
-    anonymous = anonymous_id if anonymous_id is not None else info.context.cart_token
+    anonymous = guest_identity(info, anonymous_id)
     try:
         accepted = await event_service.track_events(
             events=events, user_id=user.id if user else None, anonymous_id=anonymous

@@ -6,6 +6,7 @@ from graphql import GraphQLError
 
 from models.accounts import ApiKey, ApiScope, Permission, User
 from resolvers.context import Info
+from services.accounts import guests
 
 
 def viewer(info: Info) -> User | None:
@@ -76,3 +77,22 @@ def can_see_user_data(info: Info, owner_id: int | None, permission: Permission) 
     if user is None or owner_id is None:
         return False
     return user.id == owner_id or user.has_permission(permission)
+
+
+def guest_identity(info: Info, anonymous_id: str | None) -> str | None:
+    """Whom a guest's behaviour is filed under: a signed `anonymousId`, else the cart token.
+
+    A bare, client-chosen `anonymousId` is refused (BAD_USER_INPUT): only the ids that
+    `guestIdCreate` issues, or the `X-Cart-Token` header, identify a guest.
+    """
+    if anonymous_id is not None and anonymous_id.strip():
+        identity = guests.identity_from_guest_id(anonymous_id)
+        if identity is None:
+            raise GraphQLError(
+                "`anonymousId` must be an id issued by the `guestIdCreate` mutation "
+                "(or send the `X-Cart-Token` header instead).",
+                extensions={"code": "BAD_USER_INPUT", "argument": "anonymousId"},
+            )
+        return identity
+    token = info.context.cart_token
+    return guests.identity_from_cart_token(token) if token else None

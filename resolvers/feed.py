@@ -8,7 +8,7 @@ from graphql import GraphQLError
 
 from models.accounts import ChildProfile
 from models.catalog import Product
-from resolvers.auth import viewer
+from resolvers.auth import guest_identity, viewer
 from resolvers.catalog.queries import can_see_product
 from resolvers.context import Info
 from resolvers.pagination import Page, window
@@ -30,14 +30,6 @@ class FeedRow:
 
 def _bad_input(message: str, argument: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "argument": argument})
-
-
-def _anonymous_id(info: Info, anonymous_id: str | None) -> str | None:
-    value = anonymous_id if anonymous_id is not None else info.context.cart_token
-    value = (value or "").strip() or None
-    if value is not None and len(value) > feedback_service.MAX_ANONYMOUS_ID_LENGTH:
-        raise _bad_input("`anonymousId` is at most 64 characters.", "anonymousId")
-    return value
 
 
 async def _child(info: Info, child_id: int) -> assembly.Child:
@@ -87,7 +79,7 @@ async def feed(
     user = viewer(info)
     shopper = assembly.Shopper(
         user_id=user.id if user is not None else None,
-        anonymous_id=_anonymous_id(info, anonymous_id),
+        anonymous_id=guest_identity(info, anonymous_id),
         personalized=user.personalization_consent if user is not None else True,
     )
     ranked = await assembly.feed(
@@ -124,7 +116,7 @@ async def mark_not_interested(
 ) -> NotInterestedResult:
     """Hide a product from the caller's feeds."""
     user = viewer(info)
-    anonymous = anonymous_id if anonymous_id is not None else info.context.cart_token
+    anonymous = guest_identity(info, anonymous_id)
     try:
         product = await feedback_service.mark_not_interested(
             product_id=product_id,

@@ -115,7 +115,8 @@ class AnalyticsMutation:
         anonymous_id: Annotated[
             str | None,
             strawberry.argument(
-                description="A guest's stable id (e.g. a UUID kept in local storage); the "
+                description="A guest id issued by `guestIdCreate` (keep it in local "
+                "storage; a string the client made up is BAD_USER_INPUT); the "
                 "`X-Cart-Token` header is used when left out."
             ),
         ] = None,

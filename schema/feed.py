@@ -184,7 +184,8 @@ class FeedQuery:
         anonymous_id: Annotated[
             str | None,
             strawberry.argument(
-                description="A guest's id, the same one sent to `trackEvents`; the "
+                description="A guest id issued by `guestIdCreate` (signed; any other "
+                "string is BAD_USER_INPUT), the same one sent to `trackEvents`; the "
                 "`X-Cart-Token` header is used when left out."
             ),
         ] = None,
@@ -213,7 +214,9 @@ class FeedMutation:
         product_id: relay.GlobalID,
         anonymous_id: Annotated[
             str | None,
-            strawberry.argument(description="A guest's id; `X-Cart-Token` when left out."),
+            strawberry.argument(
+                description="A guest id issued by `guestIdCreate`; `X-Cart-Token` when left out."
+            ),
         ] = None,
     ) -> MarkNotInterestedPayload:
         result = await resolvers.mark_not_interested(

@@ -158,6 +158,13 @@ class AuthPayload:
     errors: list[AccountError] = strawberry.field(default_factory=list)
 
 
+@strawberry.type(description="A new signed guest id.")
+class GuestIdPayload:
+    anonymous_id: str = strawberry.field(
+        description="Send as `anonymousId`; at most 64 characters, opaque."
+    )
+
+
 @strawberry.type(description="The result of signing out.")
 class LogoutPayload:
     ok: bool = strawberry.field(default=False, description="True when the session ended.")

@@ -21,6 +21,7 @@ from schema.accounts.inputs import (
     ChildProfileInput,
     ChildProfilePayload,
     ChildProfileUpdateInput,
+    GuestIdPayload,
     LoginInput,
     LogoutPayload,
     RegisterInput,
@@ -38,6 +39,7 @@ from schema.accounts.types import (
 )
 from schema.nodes import typed_pk
 from schema.payloads import payload_errors
+from services.accounts import guests
 from services.accounts.throttle import TooManyAttempts
 from services.accounts.tokens import TokenPair
 from services.errors import DomainError, DomainErrors
@@ -126,6 +128,15 @@ class AccountMutation:
         except Failure as error:
             return LogoutPayload(errors=_errors(error))
         return LogoutPayload(ok=True)
+
+    @strawberry.mutation(
+        description="A new guest id: send it as `anonymousId` to `feed`, `trackEvents` and "
+        "`markNotInterested` to keep a guest's behaviour together without a cart. It is "
+        "signed by the server, so keep it like a cart token: whoever holds it sees that "
+        "guest's personal feed. Guests with a cart may send `X-Cart-Token` instead."
+    )
+    def guest_id_create(self) -> GuestIdPayload:
+        return GuestIdPayload(anonymous_id=guests.issue_guest_id())
 
     @strawberry.mutation(description="Change the signed-in user's profile and consents.")
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> UserPayload:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -208,3 +209,9 @@ async def authenticate_api_key(plain: str) -> ApiKey | None:
         await ApiKey.filter(id=key.id).update(last_used_at=moment)
         key.last_used_at = moment
     return key
+
+
+def keyed_digest(purpose: str, value: str) -> str:
+    """An HMAC of `value` under the app secret, separate for each `purpose` (hex)."""
+    key = hashlib.sha256(f"{purpose}:{_signing_secret()}".encode()).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

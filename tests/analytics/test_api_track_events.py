@@ -8,6 +8,7 @@ from typing import Any
 from strawberry.relay import to_base64
 
 from models.analytics import BehaviourEvent, EventKind
+from services.accounts import guests
 from tests.factories import auth_headers, create_user, create_variant, unique
 
 TRACK = """
@@ -55,16 +56,18 @@ async def test_a_batch_of_100_is_written_in_one_insert(gql: Any, count_queries: 
 
 
 async def test_more_than_100_events_are_refused_and_nothing_is_written(gql: Any) -> None:
-    guest = unique("guest")
+    guest_id = guests.issue_guest_id()
+    guest = guests.identity_from_guest_id(guest_id)
     product_id = await _product_id()
-    payload = await _track(gql, [_view(product_id)] * 101, anonymous_id=guest)
+    payload = await _track(gql, [_view(product_id)] * 101, anonymous_id=guest_id)
     assert payload["accepted"] == 0
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [("events", "TOO_MANY_EVENTS")]
     assert await BehaviourEvent.filter(anonymous_id=guest).count() == 0
 
 
 async def test_one_invalid_event_refuses_the_batch_with_its_field_path(gql: Any) -> None:
-    guest = unique("guest")
+    guest_id = guests.issue_guest_id()
+    guest = guests.identity_from_guest_id(guest_id)
     product_id = await _product_id()
     variant = await create_variant()
     events = [
@@ -77,7 +80,7 @@ async def test_one_invalid_event_refuses_the_batch_with_its_field_path(gql: Any)
         {"kind": "CLICK", "productId": to_base64("Category", product_id)},
         _view(product_id, quantity=0),
     ]
-    payload = await _track(gql, events, anonymous_id=guest)
+    payload = await _track(gql, events, anonymous_id=guest_id)
     assert payload["accepted"] == 0
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
         ("events.2.productId", "INVALID_PRODUCT"),
@@ -89,26 +92,28 @@ async def test_one_invalid_event_refuses_the_batch_with_its_field_path(gql: Any)
     ]
     assert await BehaviourEvent.filter(anonymous_id=guest).count() == 0
 
-    valid = await _track(gql, events[:2], anonymous_id=guest)
+    valid = await _track(gql, events[:2], anonymous_id=guest_id)
     assert valid == {"accepted": 2, "errors": []}
     search = await BehaviourEvent.get(anonymous_id=guest, kind=EventKind.SEARCH)
     assert (search.query, search.product_id) == ("wooden train", None)
 
 
 async def test_a_variant_alone_names_its_product(gql: Any) -> None:
-    guest = unique("guest")
+    guest_id = guests.issue_guest_id()
+    guest = guests.identity_from_guest_id(guest_id)
     variant = await create_variant()
     event = {"kind": "ADD_TO_CART", "variantId": to_base64("Variant", variant.id), "quantity": 3}
-    assert (await _track(gql, [event], anonymous_id=guest))["accepted"] == 1
+    assert (await _track(gql, [event], anonymous_id=guest_id))["accepted"] == 1
     row = await BehaviourEvent.get(anonymous_id=guest)
     assert (row.product_id, row.variant_id, row.quantity) == (variant.product_id, variant.id, 3)
 
 
 async def test_purchases_cannot_be_sent_by_clients(gql: Any) -> None:
-    guest = unique("guest")
+    guest_id = guests.issue_guest_id()
+    guest = guests.identity_from_guest_id(guest_id)
     product_id = await _product_id()
     events = [{"kind": "PURCHASE", "productId": to_base64("Product", product_id)}]
-    body = await gql(TRACK, {"events": events, "anonymousId": guest})
+    body = await gql(TRACK, {"events": events, "anonymousId": guest_id})
     assert body["data"] is None
     assert "PURCHASE" in body["errors"][0]["message"]
     assert await BehaviourEvent.filter(anonymous_id=guest).count() == 0
@@ -116,15 +121,21 @@ async def test_purchases_cannot_be_sent_by_clients(gql: Any) -> None:
 
 async def test_guests_and_customers_are_attributed(gql: Any) -> None:
     product_id = await _product_id()
-    token, chosen = unique("cart"), unique("anon")
+    token, chosen_id = unique("cart"), guests.issue_guest_id()
+    chosen, by_token = (
+        guests.identity_from_guest_id(chosen_id),
+        guests.identity_from_cart_token(token),
+    )
     # A guest's cart token identifies them ...
     assert (await _track(gql, [_view(product_id)], **{"X-Cart-Token": token}))["accepted"] == 1
     # ... unless they send their own anonymous id.
-    payload = await _track(gql, [_view(product_id)], anonymous_id=chosen, **{"X-Cart-Token": token})
+    payload = await _track(
+        gql, [_view(product_id)], anonymous_id=chosen_id, **{"X-Cart-Token": token}
+    )
     assert payload["accepted"] == 1
-    guest_rows = await BehaviourEvent.filter(anonymous_id__in=[token, chosen]).order_by("id")
+    guest_rows = await BehaviourEvent.filter(anonymous_id__in=[by_token, chosen]).order_by("id")
     assert [(row.user_id, row.anonymous_id) for row in guest_rows] == [
-        (None, token),
+        (None, by_token),
         (None, chosen),
     ]
     # A customer's events are theirs, and keep the guest id to join the earlier visit.
@@ -132,7 +143,7 @@ async def test_guests_and_customers_are_attributed(gql: Any) -> None:
     headers = {**auth_headers(user), "X-Cart-Token": token}
     assert (await _track(gql, [_view(product_id)], **headers))["accepted"] == 1
     mine = await BehaviourEvent.get(user_id=user.id)
-    assert mine.anonymous_id == token
+    assert mine.anonymous_id == by_token
     # Someone nobody can tell apart is refused.
     nobody = await _track(gql, [_view(product_id)])
     assert nobody["errors"][0]["field"] == "anonymousId"
@@ -140,7 +151,8 @@ async def test_guests_and_customers_are_attributed(gql: Any) -> None:
 
 
 async def test_client_times_are_kept_only_when_plausible(gql: Any) -> None:
-    guest = unique("guest")
+    guest_id = guests.issue_guest_id()
+    guest = guests.identity_from_guest_id(guest_id)
     product_id = await _product_id()
     now = datetime.now(UTC)
     two_days_ago = (now - timedelta(days=2)).replace(microsecond=0)
@@ -150,7 +162,7 @@ async def test_client_times_are_kept_only_when_plausible(gql: Any) -> None:
         _view(product_id, occurredAt=two_days_ago.isoformat(), context={"n": "2"}),
         _view(product_id, context={"n": "3"}),
     ]
-    assert (await _track(gql, events, anonymous_id=guest))["accepted"] == 4
+    assert (await _track(gql, events, anonymous_id=guest_id))["accepted"] == 4
     after = datetime.now(UTC)
     rows = {
         row.context["n"]: row.occurred_at for row in await BehaviourEvent.filter(anonymous_id=guest)
@@ -173,21 +185,22 @@ async def test_without_consent_events_are_marked_not_for_personalization(gql: An
     }
     assert (await BehaviourEvent.get(user_id=consented.id)).context == {"source": "search"}
     # A guest's opt-out (e.g. from a cookie banner) is kept.
-    guest = unique("guest")
+    guest_id = guests.issue_guest_id()
+    guest = guests.identity_from_guest_id(guest_id)
     opted_out = _view(product_id, context={"personalization": "off"})
-    assert (await _track(gql, [opted_out], anonymous_id=guest))["accepted"] == 1
+    assert (await _track(gql, [opted_out], anonymous_id=guest_id))["accepted"] == 1
     assert (await BehaviourEvent.get(anonymous_id=guest)).context == {"personalization": "off"}
 
 
 async def test_context_must_be_a_small_string_map(gql: Any) -> None:
-    guest = unique("guest")
+    guest_id = guests.issue_guest_id()
     product_id = await _product_id()
     events = [
         _view(product_id, context={"position": 3}),
         _view(product_id, context={f"k{i}": "v" for i in range(11)}),
         _view(product_id, context=["feed"]),
     ]
-    payload = await _track(gql, events, anonymous_id=guest)
+    payload = await _track(gql, events, anonymous_id=guest_id)
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [
         (f"events.{i}.context", "INVALID_CONTEXT") for i in range(3)
     ]
