@@ -125,6 +125,9 @@ class Coupon(Model):
     max_uses = fields.IntField(null=True)
     per_customer_limit = fields.IntField(null=True)
     new_customers_only = fields.BooleanField(default=False)
+    # The currency of value, threshold_amount and min_spend: a coupon with money terms
+    # applies only to carts in this currency.
+    currency = fields.CharField(max_length=3, default="EUR")
     category_ids: fields.Field[list[int]] = fields.JSONField(default=list)
     product_ids: fields.Field[list[int]] = fields.JSONField(default=list)
     used_count = fields.IntField(default=0)
@@ -216,6 +219,7 @@ class OrderLine(Model):
     unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
     discount = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
     total = fields.DecimalField(max_digits=12, decimal_places=2)
+    currency = fields.CharField(max_length=3, default="EUR")
     returned_quantity = fields.IntField(default=0)
 
     order_id: int
@@ -315,3 +319,23 @@ class CouponRedemption(Model):
     class Meta:
         table = "coupon_redemption"
         unique_together = (("coupon", "order"),)
+
+
+class FirstOrderClaim(Model):
+    """Marks that a customer's first-order coupon is taken by one live order.
+
+    One row per identity (account or e-mail): the unique identity makes two concurrent
+    first orders of the same customer unable to both use a new-customers-only coupon.
+    """
+
+    id = fields.IntField(primary_key=True)
+    identity = fields.CharField(max_length=300, unique=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "shopgraph.Order", related_name="first_order_claims", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    order_id: int
+
+    class Meta:
+        table = "first_order_claim"

@@ -26,9 +26,8 @@ from schema.orders.common import (
 )
 from schema.orders.errors import OrderError, as_errors
 from services.orders.pricing import (
-    DELIVERY_FEES,
     DELIVERY_LABELS,
-    FREE_STANDARD_DELIVERY_FROM,
+    DELIVERY_TARIFFS,
     PricedLine,
     Pricing,
     delivery_fee,
@@ -169,7 +168,10 @@ class CartType(OwnedNode):
     )
     status: CartStatus  # type: ignore[valid-type]
     email: str | None = strawberry.field(description="Where a guest's receipt goes.")
-    currency: str
+    currency: str = strawberry.field(
+        description="ISO 4217 code of every amount in the cart: the currency of its first "
+        "line. Adding a variant priced in another currency answers CURRENCY_MISMATCH."
+    )
     shipping_address: ShippingAddress | None
     delivery: DeliveryChoice | None
     payment_method: str | None = strawberry.field(description="Payment provider, e.g. `test`.")
@@ -232,22 +234,29 @@ class CartType(OwnedNode):
     async def problems(self, info: Info) -> list[OrderError]:
         return as_errors((await self._pricing(info)).problems)
 
-    @strawberry.field(description="Every delivery method with its fee for this cart.")
+    @strawberry.field(
+        description="Every delivery method with its fee for this cart, in the cart's "
+        "currency. Fees are defined per currency (EUR and GBP); for a cart in another "
+        "currency the list is empty and checkoutSetDelivery answers DELIVERY_NOT_AVAILABLE."
+    )
     async def delivery_options(self, info: Info) -> list[DeliveryOption]:
         pricing = await self._pricing(info)
+        tariff = DELIVERY_TARIFFS.get(pricing.currency)
+        if tariff is None:
+            return []
         goods = pricing.subtotal - pricing.goods_discount
         options = []
         for method in m.DeliveryMethod:
-            fee, _ = delivery_fee(method, goods)
+            fee, _ = delivery_fee(method, goods, pricing.currency)
             label = DELIVERY_LABELS[method]
             if method == m.DeliveryMethod.STANDARD:
-                label += f" (free from {FREE_STANDARD_DELIVERY_FROM:.2f})"
+                label += f" (free from {tariff.free_standard_from:.2f} {pricing.currency})"
             options.append(
                 DeliveryOption(
                     method=method,
                     label=label,
                     fee=money(fee, pricing.currency),
-                    list_fee=money(DELIVERY_FEES[method], pricing.currency),
+                    list_fee=money(tariff.fees[method], pricing.currency),
                 )
             )
         return options

@@ -22,8 +22,10 @@ CartStatus = strawberry.enum(
 DeliveryMethod = strawberry.enum(
     m.DeliveryMethod,
     name="DeliveryMethod",
-    description="How the parcel reaches the shopper: STANDARD 4.95 (free from 50.00 of goods "
-    "after discounts), EXPRESS 9.95, PARCEL_LOCKER 3.95, STORE_PICKUP free.",
+    description="How the parcel reaches the shopper. Fees depend on the cart's currency (see "
+    "Cart.deliveryOptions). EUR: STANDARD 4.95 (free from 50.00 of goods after discounts), "
+    "EXPRESS 9.95, PARCEL_LOCKER 3.95, STORE_PICKUP free. GBP: STANDARD 3.95 (free from "
+    "45.00), EXPRESS 8.95, PARCEL_LOCKER 2.95, STORE_PICKUP free.",
 )
 OrderStatus = strawberry.enum(
     m.OrderStatus,

@@ -91,8 +91,19 @@ class CouponCreateInput:
     min_spend: Decimal | None = strawberry.field(
         default=None, description="Cart subtotal needed to use the coupon."
     )
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    currency: str = strawberry.field(
+        default="EUR",
+        description="ISO 4217 code of value (FIXED_AMOUNT, SPEND_THRESHOLD), thresholdAmount "
+        "and minSpend; such a coupon applies only to carts in this currency.",
+    )
+    starts_at: datetime | None = strawberry.field(
+        default=None,
+        description="With a UTC offset, e.g. 2026-12-01T00:00:00Z; a time without one is "
+        "refused with COUPON_INVALID.",
+    )
+    ends_at: datetime | None = strawberry.field(
+        default=None, description="With a UTC offset, like startsAt."
+    )
     max_uses: int | None = strawberry.field(default=None, description="Total uses; null: no limit.")
     per_customer_limit: int | None = strawberry.field(
         default=None, description="Uses per customer (by account or email); null: no limit."
@@ -120,6 +131,7 @@ class CouponCreateInput:
             max_uses=self.max_uses,
             per_customer_limit=self.per_customer_limit,
             new_customers_only=self.new_customers_only,
+            currency=self.currency.strip().upper(),
             category_ids=tuple(typed_pk(g, "Category") for g in self.category_ids),
             product_ids=tuple(typed_pk(g, "Product") for g in self.product_ids),
         )

@@ -108,9 +108,8 @@ class OrderLineType(OwnedNode):
         return order is not None and await can_see_order(info, order)
 
     @classmethod
-    def from_model(cls, row: OrderLine, currency: str = "EUR") -> Self:
-        # A line has no currency column; it is its order's (EUR, like the catalog).
-        c = currency
+    def from_model(cls, row: OrderLine) -> Self:
+        c = row.currency
         return cls(
             id=row.id,
             product_name=row.product_name,
@@ -241,7 +240,7 @@ class OrderType(OwnedNode):
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLineType]:
         rows = await info.context.loaders.orders.lines_by_order_id.load(self.id)
-        return [OrderLineType.from_model(row, self.currency) for row in rows]
+        return [OrderLineType.from_model(row) for row in rows]
 
     @strawberry.field(description="Payment attempts, oldest first (failed ones included).")
     async def payments(self, info: Info) -> list[PaymentType]:
@@ -274,6 +273,12 @@ class CouponType:
         description="SPEND_THRESHOLD: spend at least this on eligible items."
     )
     min_spend: Decimal | None = strawberry.field(description="Cart subtotal needed to use it.")
+    currency: str = strawberry.field(
+        description="ISO 4217 code of value (for FIXED_AMOUNT and SPEND_THRESHOLD), "
+        "thresholdAmount and minSpend. A coupon with any of these applies only to carts in "
+        "this currency (CURRENCY_MISMATCH otherwise); a PERCENTAGE or FREE_SHIPPING coupon "
+        "without minSpend applies in every currency."
+    )
     starts_at: datetime | None
     ends_at: datetime | None
     max_uses: int | None = strawberry.field(description="Uses in total; null for unlimited.")
@@ -295,6 +300,7 @@ class CouponType:
             value=Decimal(row.value),
             threshold_amount=row.threshold_amount,
             min_spend=row.min_spend,
+            currency=row.currency,
             starts_at=row.starts_at,
             ends_at=row.ends_at,
             max_uses=row.max_uses,

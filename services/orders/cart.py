@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models.catalog import Variant
@@ -96,31 +97,68 @@ async def _touch(cart: Cart) -> None:
 
 
 async def add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
-    """Add units of a variant; a variant already in the cart gets its quantity increased."""
+    """Add units of a variant; a variant already in the cart gets its quantity increased.
+
+    The cart takes the currency of its first line; a variant priced in another currency is
+    refused with CURRENCY_MISMATCH. Concurrent adds to one cart are serialized by a lock on
+    the cart row, and the quantity grows by a conditional UPDATE at the database.
+    """
     _check_quantity(quantity)
     variant = await _sellable(variant_id)
+    try:
+        async with in_transaction():
+            return await _add_locked(cart, variant, quantity)
+    except IntegrityError:
+        # The same variant was added at the same moment (a database without row locks):
+        # the line exists now, so this add increases it.
+        async with in_transaction():
+            return await _add_locked(cart, variant, quantity)
+
+
+async def _add_locked(cart: Cart, variant: Variant, quantity: int) -> CartLine:
+    locked = await Cart.filter(id=cart.id).select_for_update().get()
+    has_lines = await CartLine.filter(cart_id=cart.id).exists()
+    if not has_lines and locked.currency != variant.currency:
+        await Cart.filter(id=cart.id).update(currency=variant.currency)
+    elif has_lines and locked.currency != variant.currency:
+        raise error(
+            OrderErrorCode.CURRENCY_MISMATCH,
+            f"This cart is in {locked.currency} and {variant.product.name} is priced in "
+            f"{variant.currency}; a cart holds one currency, so order it separately.",
+            field="variantId",
+        )
+    cart.currency = variant.currency
+    cap = min(MAX_LINE_QUANTITY, variant.stock)
     line = await CartLine.get_or_none(cart_id=cart.id, variant_id=variant.id)
-    wanted = quantity + (line.quantity if line else 0)
+    if line is None:
+        _check_wanted(quantity, have=0, stock=variant.stock)
+        line = await CartLine.create(cart_id=cart.id, variant_id=variant.id, quantity=quantity)
+    else:
+        # Conditional, so the cap holds even against a concurrent update_line.
+        for _ in range(3):
+            grown = await CartLine.filter(id=line.id, quantity__lte=cap - quantity).update(
+                quantity=F("quantity") + quantity
+            )
+            if grown:
+                break
+            current = await CartLine.get(id=line.id)
+            _check_wanted(quantity, have=current.quantity, stock=variant.stock)
+        line = await CartLine.get(id=line.id)
+    await _touch(cart)
+    return line
+
+
+def _check_wanted(quantity: int, *, have: int, stock: int) -> None:
+    wanted = quantity + have
     if wanted > MAX_LINE_QUANTITY:
         raise error(
             OrderErrorCode.QUANTITY_INVALID,
             f"At most {MAX_LINE_QUANTITY} of one item per order"
-            + (f"; {line.quantity} are already in the cart." if line else "."),
+            + (f"; {have} are already in the cart." if have else "."),
             field="quantity",
         )
-    if wanted > variant.stock:
-        raise StockError(available=variant.stock)
-    if line is None:
-        try:
-            line = await CartLine.create(cart_id=cart.id, variant_id=variant.id, quantity=wanted)
-        except IntegrityError:
-            # The same variant was added at the same moment: add to that line instead.
-            return await add_line(cart=cart, variant_id=variant_id, quantity=quantity)
-    else:
-        line.quantity = wanted
-        await line.save(update_fields=["quantity"])
-    await _touch(cart)
-    return line
+    if wanted > stock:
+        raise StockError(available=stock)
 
 
 async def update_line(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
@@ -172,7 +210,12 @@ async def merge_guest_cart(*, token: str, user_id: int) -> None:
         if not claimed:
             return
         mine = {line.variant_id: line for line in await CartLine.filter(cart_id=target.id)}
+        # One currency per cart: the customer's cart keeps its own when it has lines, and
+        # guest lines in another currency stay behind in the merged guest cart.
+        currency = target.currency if mine else guest.currency
         for line in await CartLine.filter(cart_id=guest.id).select_related("variant"):
+            if line.variant.currency != currency:
+                continue
             cap = min(MAX_LINE_QUANTITY, max(line.variant.stock, 0))
             have = mine.get(line.variant_id)
             if have is None:
@@ -187,7 +230,7 @@ async def merge_guest_cart(*, token: str, user_id: int) -> None:
             if merged != have.quantity:
                 have.quantity = merged
                 await have.save(update_fields=["quantity"])
-        updates: dict[str, object] = {"updated_at": _now()}
+        updates: dict[str, object] = {"updated_at": _now(), "currency": currency}
         if not target.coupon_codes and guest.coupon_codes:
             updates["coupon_codes"] = guest.coupon_codes
         for name in ("email", "shipping_address", "delivery_method", "payment_method"):

@@ -18,8 +18,8 @@ from services.orders import coupons as coupon_rules
 from services.orders import lifecycle, payments
 from services.orders.cart import require_cart
 from services.orders.codes import OrderErrorCode, StockError, error
-from services.orders.coupons import Customer
-from services.orders.details import check_delivery_date, customer_of
+from services.orders.coupons import Customer, customer_of
+from services.orders.details import check_delivery_date
 from services.orders.lifecycle import Actor
 from services.orders.pricing import Pricing, price_cart
 from services.orders.reservations import RESERVATION_TTL
@@ -167,6 +167,7 @@ async def _place(
                     unit_price=line.unit_price,
                     discount=line.discount,
                     total=line.total,
+                    currency=pricing.currency,
                 )
                 for line in pricing.lines
             ]
@@ -223,7 +224,7 @@ async def complete_checkout(
         return CheckoutResult(existing, replayed=True)
     at = at or _now()
     cart = await require_cart(token=cart_token, user_id=user_id)
-    customer = customer_of(cart, user_id=user_id, email=user_email)
+    customer = customer_of(cart, user_id=user_id, account_email=user_email)
     pricing = await price_cart(cart=cart, customer=customer, at=at)
     _check_ready(cart, pricing, email=customer.email, today=at.date())
     actor = Actor("customer" if user_id is not None else "guest", user_id)

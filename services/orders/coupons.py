@@ -11,17 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
 from models.catalog import Category, Product
-from models.orders import Coupon, CouponKind, CouponRedemption, Order
+from models.orders import Cart, Coupon, CouponKind, CouponRedemption, FirstOrderClaim, Order
 from services.orders.codes import OrderErrorCode, error
 
 CENT = Decimal("0.01")
+CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,39}$")
 GOODS_KINDS = frozenset(
     {CouponKind.PERCENTAGE, CouponKind.FIXED_AMOUNT, CouponKind.SPEND_THRESHOLD}
@@ -32,14 +33,43 @@ STACKING_RULE = (
     "coupon's scope and never take a line below zero."
 )
 C = OrderErrorCode
+NEW_CUSTOMERS_ONLY = "{code} is for a first order only."
 
 
 @dataclass(frozen=True)
 class Customer:
-    """Who is buying, as far as coupon limits are concerned."""
+    """Who is buying: the account (if signed in), the contact e-mail and the account e-mail.
+
+    Coupon limits count uses by any of the three, so changing the contact e-mail does not
+    reset a signed-in customer's limits.
+    """
 
     user_id: int | None
     email: str | None
+    account_email: str | None = None
+
+    @property
+    def emails(self) -> list[str]:
+        found = {e.lower() for e in (self.email, self.account_email) if e}
+        return sorted(found)
+
+    @property
+    def identities(self) -> list[str]:
+        """Stable keys of this customer: `user:<id>` and `email:<address>`."""
+        keys = [f"user:{self.user_id}"] if self.user_id is not None else []
+        return keys + [f"email:{e}" for e in self.emails]
+
+
+def customer_of(cart: Cart, *, user_id: int | None, account_email: str | None) -> Customer:
+    """The one rule for who is buying a cart, used by cart.problems and checkoutComplete.
+
+    The contact e-mail is the one set with checkoutSetEmail, else the account's e-mail.
+    """
+    return Customer(
+        user_id=user_id,
+        email=(cart.email or account_email or None),
+        account_email=account_email if user_id is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +86,23 @@ def normalize_code(code: str) -> str:
 
 
 def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round to the cent, half to even (banker's rounding), so rounding has no upward bias."""
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC datetime; a naive one (only rows stored before offsets were required)
+    is read as UTC."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def has_money_terms(coupon: Coupon) -> bool:
+    """Whether the coupon names an amount (value, threshold or minimum spend) in its currency."""
+    return coupon.kind in (CouponKind.FIXED_AMOUNT, CouponKind.SPEND_THRESHOLD) or (
+        coupon.min_spend is not None
+    )
 
 
 def plain(value: Decimal) -> str:
@@ -101,8 +147,8 @@ def _identity(customer: Customer) -> Q | None:
     conditions = []
     if customer.user_id is not None:
         conditions.append(Q(user_id=customer.user_id))
-    if customer.email:
-        conditions.append(Q(email=customer.email.lower()))
+    if customer.emails:
+        conditions.append(Q(email__in=customer.emails))
     return Q(*conditions, join_type="OR") if conditions else None
 
 
@@ -128,14 +174,22 @@ async def check_coupon(
     customer: Customer,
     items: Sequence[Item],
     subtotal: Decimal,
+    currency: str,
     at: datetime,
 ) -> None:
     """Raise the first reason this coupon cannot be used on these items now."""
     code = coupon.code
-    if coupon.starts_at is not None and coupon.starts_at > at:
+    at = as_utc(at)
+    if coupon.starts_at is not None and as_utc(coupon.starts_at) > at:
         raise error(C.COUPON_NOT_STARTED, f"{code} is not valid yet.", field="code")
-    if coupon.ends_at is not None and coupon.ends_at <= at:
+    if coupon.ends_at is not None and as_utc(coupon.ends_at) <= at:
         raise error(C.COUPON_EXPIRED, f"{code} has expired.", field="code")
+    if has_money_terms(coupon) and coupon.currency != currency:
+        raise error(
+            C.CURRENCY_MISMATCH,
+            f"{code} is defined in {coupon.currency} and cannot be used on a cart in {currency}.",
+            field="code",
+        )
     if coupon.max_uses is not None and coupon.used_count >= coupon.max_uses:
         raise error(C.COUPON_USAGE_LIMIT, f"{code} has been used up.", field="code")
     if coupon.per_customer_limit is not None:
@@ -147,7 +201,7 @@ async def check_coupon(
                 field="code",
             )
     if coupon.new_customers_only and await has_paid_order(customer):
-        raise error(C.COUPON_NEW_CUSTOMERS_ONLY, f"{code} is for a first order only.", field="code")
+        raise error(C.COUPON_NEW_CUSTOMERS_ONLY, NEW_CUSTOMERS_ONLY.format(code=code), field="code")
     scoped = [item for item in items if in_scope(coupon, item)]
     if not scoped:
         raise error(
@@ -180,22 +234,28 @@ def check_stacking(coupons: Sequence[Coupon]) -> None:
         raise error(C.COUPON_NOT_STACKABLE, STACKING_RULE, field="code")
 
 
-def _allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    """Split `amount` over lines in proportion to `weights`, to the cent, never above one.
+def _cents(value: Decimal) -> int:
+    return int((value / CENT).to_integral_value(rounding=ROUND_HALF_EVEN))
 
-    Largest-remainder rounding: the shares add up exactly and no share exceeds its weight
-    as long as `amount` does not exceed the sum of the weights.
+
+def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split `amount` over lines in proportion to `weights`, to the cent, in exact integers.
+
+    Largest-remainder method: each line gets the floor of its exact share in cents; the
+    cents left over go one each to the lines with the largest remainders (ties: the earlier
+    line). The shares add up exactly to `amount` and none exceeds its weight as long as
+    `amount` does not exceed the sum of the weights.
     """
-    cents = [int(w / CENT) for w in weights]
+    cents = [_cents(w) for w in weights]
     total_weight = sum(cents)
     if total_weight == 0:
-        return [Decimal(0) for _ in weights]
-    to_share = int(amount / CENT)
-    exact = [to_share * c / total_weight for c in cents]
-    floors = [int(share) for share in exact]
+        return [Decimal(0) * CENT for _ in weights]
+    to_share = _cents(amount)
+    floors_and_remainders = [divmod(to_share * c, total_weight) for c in cents]
+    floors = [floor for floor, _ in floors_and_remainders]
     leftover = to_share - sum(floors)
-    by_fraction = sorted(range(len(exact)), key=lambda i: exact[i] - floors[i], reverse=True)
-    for index in by_fraction[:leftover]:
+    by_remainder = sorted(range(len(cents)), key=lambda i: (-floors_and_remainders[i][1], i))
+    for index in by_remainder[:leftover]:
         floors[index] += 1
     return [Decimal(f) * CENT for f in floors]
 
@@ -204,18 +264,17 @@ def goods_discounts(coupon: Coupon, items: Sequence[Item]) -> list[Decimal]:
     """The discount of a goods coupon on each item (0 for items out of scope)."""
     scope = [in_scope(coupon, item) for item in items]
     value = Decimal(coupon.value)
+    weights = [
+        item.subtotal if inside else Decimal(0) for item, inside in zip(items, scope, strict=True)
+    ]
+    eligible = sum(weights, Decimal(0))
     if coupon.kind == CouponKind.PERCENTAGE:
+        # The percentage is taken of the eligible total once, then split, so the line
+        # discounts add up to exactly the order's discount.
         rate = min(value, Decimal(100)) / 100
-        return [
-            min(money(item.subtotal * rate), item.subtotal) if inside else Decimal(0)
-            for item, inside in zip(items, scope, strict=True)
-        ]
+        return allocate(min(money(eligible * rate), eligible), weights)
     if coupon.kind in (CouponKind.FIXED_AMOUNT, CouponKind.SPEND_THRESHOLD):
-        weights = [
-            item.subtotal if inside else Decimal(0)
-            for item, inside in zip(items, scope, strict=True)
-        ]
-        return _allocate(min(value, sum(weights, Decimal(0))), weights)
+        return allocate(min(value, eligible), weights)
     return [Decimal(0) for _ in items]
 
 
@@ -241,13 +300,38 @@ async def redeem(
                 f"You have already used {coupon.code} the most times it allows.",
                 field="code",
             )
+    if coupon.new_customers_only:
+        await _claim_first_order(coupon, order=order, customer=customer)
     return await CouponRedemption.create(
         coupon_id=coupon.id,
         order_id=order.id,
         user_id=customer.user_id,
-        email=customer.email.lower() if customer.email else None,
+        email=(customer.account_email or customer.email or "").lower() or None,
         amount=amount,
     )
+
+
+async def _claim_first_order(coupon: Coupon, *, order: Order, customer: Customer) -> None:
+    """Take the customer's one first-order coupon use for `order`, or refuse.
+
+    The unique identity rows decide between concurrent first orders of one customer: the
+    second insert waits for the first transaction and fails once it commits. An earlier
+    order holding the claim counts as the first order even while it is unpaid.
+    """
+    if await has_paid_order(customer):
+        raise error(
+            C.COUPON_NEW_CUSTOMERS_ONLY, NEW_CUSTOMERS_ONLY.format(code=coupon.code), field="code"
+        )
+    for identity in customer.identities:
+        try:
+            await FirstOrderClaim.create(identity=identity[:300], order_id=order.id)
+        except IntegrityError:
+            raise error(
+                C.COUPON_NEW_CUSTOMERS_ONLY,
+                f"{coupon.code} is for a first order only, and another order of yours "
+                "already uses a first-order coupon.",
+                field="code",
+            ) from None
 
 
 async def release(*, order_id: int) -> int:
@@ -258,6 +342,7 @@ async def release(*, order_id: int) -> int:
             used_count=F("used_count") - 1
         )
     await CouponRedemption.filter(order_id=order_id).delete()
+    await FirstOrderClaim.filter(order_id=order_id).delete()
     return len(redemptions)
 
 
@@ -275,6 +360,7 @@ class CouponSpec:
     max_uses: int | None = None
     per_customer_limit: int | None = None
     new_customers_only: bool = False
+    currency: str = "EUR"
     category_ids: tuple[int, ...] = ()
     product_ids: tuple[int, ...] = ()
 
@@ -299,6 +385,15 @@ def _validate_spec(spec: CouponSpec) -> None:
         )
     if spec.min_spend is not None and spec.min_spend < 0:
         raise error(invalid, "The minimum spend cannot be negative.", field="minSpend")
+    if not CURRENCY_PATTERN.match(spec.currency):
+        raise error(invalid, "currency is an ISO 4217 code, e.g. EUR.", field="currency")
+    for camel, when in (("startsAt", spec.starts_at), ("endsAt", spec.ends_at)):
+        if when is not None and (when.tzinfo is None or when.utcoffset() is None):
+            raise error(
+                invalid,
+                f"{camel} needs a UTC offset, e.g. 2026-12-01T00:00:00Z.",
+                field=camel,
+            )
     if spec.starts_at and spec.ends_at and spec.ends_at <= spec.starts_at:
         raise error(invalid, "The coupon must end after it starts.", field="endsAt")
     if spec.max_uses is not None and spec.max_uses < 1:
@@ -330,8 +425,9 @@ async def create_coupon(*, spec: CouponSpec) -> Coupon:
             value=spec.value if spec.kind != CouponKind.FREE_SHIPPING else Decimal(0),
             threshold_amount=spec.threshold_amount,
             min_spend=spec.min_spend,
-            starts_at=spec.starts_at,
-            ends_at=spec.ends_at,
+            starts_at=as_utc(spec.starts_at) if spec.starts_at else None,
+            ends_at=as_utc(spec.ends_at) if spec.ends_at else None,
+            currency=spec.currency,
             max_uses=spec.max_uses,
             per_customer_limit=spec.per_customer_limit,
             new_customers_only=spec.new_customers_only,

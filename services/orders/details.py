@@ -11,8 +11,8 @@ from models.orders import Cart, Coupon, DeliveryMethod
 from services.orders import coupons as coupon_rules
 from services.orders import payments
 from services.orders.codes import OrderErrorCode, error
-from services.orders.coupons import Customer
-from services.orders.pricing import price_cart
+from services.orders.coupons import customer_of
+from services.orders.pricing import price_cart, tariff
 
 C = OrderErrorCode
 DELIVERY_WINDOWS = ("09:00-12:00", "12:00-15:00", "15:00-18:00", "18:00-21:00")
@@ -93,7 +93,8 @@ async def set_shipping_address(
 
 
 async def set_email(*, cart: Cart, email: str) -> Cart:
-    """The address order confirmations go to (guests must give one)."""
+    """The order's contact e-mail: receipts go there (guests must give one; a signed-in
+    customer's account e-mail is used when none is set)."""
     email = email.strip().lower()
     if len(email) > 254 or not EMAIL_PATTERN.match(email):
         raise error(C.EMAIL_INVALID, "That is not an email address.", field="email")
@@ -121,7 +122,11 @@ async def set_delivery(
     window: str | None = None,
     at: datetime | None = None,
 ) -> Cart:
-    """Choose how (and optionally on which day and in which time window) to deliver."""
+    """Choose how (and optionally on which day and in which time window) to deliver.
+
+    DELIVERY_NOT_AVAILABLE when no delivery fees are defined in the cart's currency.
+    """
+    tariff(cart.currency)
     today = (at or _now()).astimezone(UTC).date()
     check_delivery_date(when, today=today)
     if window is not None:
@@ -165,10 +170,6 @@ async def set_points(*, cart: Cart, points: int, user_id: int | None) -> Cart:
     return cart
 
 
-def customer_of(cart: Cart, *, user_id: int | None, email: str | None) -> Customer:
-    return Customer(user_id=user_id, email=(email or cart.email or None))
-
-
 async def apply_coupon(
     *, cart: Cart, code: str, user_id: int | None, email: str | None, at: datetime | None = None
 ) -> Cart:
@@ -178,14 +179,14 @@ async def apply_coupon(
     codes = list(cart.coupon_codes or [])
     if coupon.code in codes:
         return cart
-    pricing = await price_cart(
-        cart=cart, customer=customer_of(cart, user_id=user_id, email=email), at=at
-    )
+    customer = customer_of(cart, user_id=user_id, account_email=email)
+    pricing = await price_cart(cart=cart, customer=customer, at=at)
     await coupon_rules.check_coupon(
         coupon,
-        customer=customer_of(cart, user_id=user_id, email=email),
+        customer=customer,
         items=pricing.items,
         subtotal=pricing.subtotal,
+        currency=cart.currency,
         at=at,
     )
     others = await Coupon.filter(code__in=codes) if codes else []

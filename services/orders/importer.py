@@ -194,6 +194,7 @@ async def import_orders(*, path: pathlib.Path) -> dict[str, int]:
                         quantity=line.quantity,
                         unit_price=line.unit_price,
                         total=line.total,
+                        currency=CURRENCY,
                         returned_quantity=line.returned_quantity,
                     )
                 )

@@ -21,15 +21,38 @@ from services.orders.codes import OrderErrorCode, StockError, error
 from services.orders.coupons import Customer, Item, money
 
 ZERO = Decimal("0.00")
-# Delivery fees (EUR). Standard delivery is free when the goods, after discounts, reach
-# FREE_STANDARD_DELIVERY_FROM.
-DELIVERY_FEES: dict[DeliveryMethod, Decimal] = {
-    DeliveryMethod.STANDARD: Decimal("4.95"),
-    DeliveryMethod.EXPRESS: Decimal("9.95"),
-    DeliveryMethod.PARCEL_LOCKER: Decimal("3.95"),
-    DeliveryMethod.STORE_PICKUP: Decimal("0.00"),
+
+
+@dataclass(frozen=True)
+class DeliveryTariff:
+    """Delivery fees in one currency; standard delivery is free from `free_standard_from`."""
+
+    fees: dict[DeliveryMethod, Decimal]
+    free_standard_from: Decimal
+
+
+# Fees are defined per currency, never converted: a cart in a currency without a tariff
+# cannot choose a delivery method (DELIVERY_NOT_AVAILABLE) rather than be charged in EUR.
+DELIVERY_TARIFFS: dict[str, DeliveryTariff] = {
+    "EUR": DeliveryTariff(
+        fees={
+            DeliveryMethod.STANDARD: Decimal("4.95"),
+            DeliveryMethod.EXPRESS: Decimal("9.95"),
+            DeliveryMethod.PARCEL_LOCKER: Decimal("3.95"),
+            DeliveryMethod.STORE_PICKUP: Decimal("0.00"),
+        },
+        free_standard_from=Decimal("50.00"),
+    ),
+    "GBP": DeliveryTariff(
+        fees={
+            DeliveryMethod.STANDARD: Decimal("3.95"),
+            DeliveryMethod.EXPRESS: Decimal("8.95"),
+            DeliveryMethod.PARCEL_LOCKER: Decimal("2.95"),
+            DeliveryMethod.STORE_PICKUP: Decimal("0.00"),
+        },
+        free_standard_from=Decimal("45.00"),
+    ),
 }
-FREE_STANDARD_DELIVERY_FROM = Decimal("50.00")
 DELIVERY_LABELS: dict[DeliveryMethod, str] = {
     DeliveryMethod.STANDARD: "Standard delivery, 2-4 working days",
     DeliveryMethod.EXPRESS: "Express delivery, next working day",
@@ -131,14 +154,30 @@ async def points_discount(
     return PointsDiscount(amount=ZERO, points_used=0, note=POINTS_NOT_AVAILABLE)
 
 
-def delivery_fee(method: DeliveryMethod | None, goods: Decimal) -> tuple[Decimal, str]:
+def tariff(currency: str) -> DeliveryTariff:
+    """The delivery fees of a currency; DELIVERY_NOT_AVAILABLE when none are defined."""
+    found = DELIVERY_TARIFFS.get(currency)
+    if found is None:
+        raise error(
+            OrderErrorCode.DELIVERY_NOT_AVAILABLE,
+            f"Delivery is not offered for carts in {currency}; "
+            f"fees exist for {', '.join(sorted(DELIVERY_TARIFFS))}.",
+            field="method",
+        )
+    return found
+
+
+def delivery_fee(
+    method: DeliveryMethod | None, goods: Decimal, currency: str
+) -> tuple[Decimal, str]:
     """The fee of a delivery method for goods worth `goods`, and a line explaining it."""
     if method is None:
         return ZERO, "Choose a delivery method to see its fee."
     method = DeliveryMethod(method)
-    if method == DeliveryMethod.STANDARD and goods >= FREE_STANDARD_DELIVERY_FROM:
-        return ZERO, f"Free standard delivery from {FREE_STANDARD_DELIVERY_FROM:.2f}"
-    return DELIVERY_FEES[method], DELIVERY_LABELS[method]
+    fees = tariff(currency)
+    if method == DeliveryMethod.STANDARD and goods >= fees.free_standard_from:
+        return ZERO, f"Free standard delivery from {fees.free_standard_from:.2f} {currency}"
+    return fees.fees[method], DELIVERY_LABELS[method]
 
 
 def flash_note(ends_at: datetime, at: datetime) -> str:
@@ -208,11 +247,21 @@ async def price_lines(lines: Sequence[CartLine], *, at: datetime) -> list[Priced
     return priced
 
 
-def line_problems(lines: Sequence[PricedLine]) -> list[DomainError]:
-    """What would stop these lines from being ordered now: unavailable or short of stock."""
+def line_problems(lines: Sequence[PricedLine], *, currency: str) -> list[DomainError]:
+    """What would stop these lines from being ordered now: unavailable, short of stock, or
+    priced in another currency than the cart's (a variant re-priced since it was added)."""
     problems: list[DomainError] = []
     for line in lines:
-        if line.product.status != ProductStatus.ACTIVE:
+        if line.variant.currency != currency:
+            problems.append(
+                error(
+                    OrderErrorCode.CURRENCY_MISMATCH,
+                    f"{line.product.name} is priced in {line.variant.currency} but the cart "
+                    f"is in {currency}; remove it to continue.",
+                    field="lines",
+                )
+            )
+        elif line.product.status != ProductStatus.ACTIVE:
             problems.append(
                 error(
                     OrderErrorCode.PRODUCT_UNAVAILABLE,
@@ -232,10 +281,10 @@ async def price_cart(
 ) -> Pricing:
     """Price a cart now: lines, coupons, delivery, points, totals and remaining problems."""
     at = at or datetime.now(UTC)
-    customer = customer or Customer(user_id=cart.user_id, email=cart.email)
+    customer = customer or coupon_rules.customer_of(cart, user_id=cart.user_id, account_email=None)
     lines = await CartLine.filter(cart_id=cart.id).select_related("variant__product")
     priced = await price_lines(lines, at=at)
-    problems = line_problems(priced)
+    problems = line_problems(priced, currency=cart.currency)
     subtotal = sum((line.subtotal for line in priced), ZERO)
     items = [line.item for line in priced]
 
@@ -253,7 +302,12 @@ async def price_cart(
             continue
         try:
             await coupon_rules.check_coupon(
-                coupon, customer=customer, items=items, subtotal=subtotal, at=at
+                coupon,
+                customer=customer,
+                items=items,
+                subtotal=subtotal,
+                currency=cart.currency,
+                at=at,
             )
             coupon_rules.check_stacking([*valid, coupon])
         except DomainError as problem:
@@ -274,7 +328,12 @@ async def price_cart(
         discounts.append(AppliedDiscount(coupon=coupon, amount=sum(shares, ZERO), reason=reason))
 
     goods = subtotal - sum((d.amount for d in discounts), ZERO)
-    fee, note = delivery_fee(cart.delivery_method, goods)
+    try:
+        fee, note = delivery_fee(cart.delivery_method, goods, cart.currency)
+    except DomainError as problem:
+        # The method was chosen before the cart took a currency without delivery fees.
+        fee, note = ZERO, problem.message
+        problems.append(problem)
     for coupon in valid:
         if coupon.kind == CouponKind.FREE_SHIPPING:
             discounts.append(

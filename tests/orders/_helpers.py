@@ -27,11 +27,15 @@ async def ready_cart(
     email: str | None = "guest@example.com",
     method: DeliveryMethod = DeliveryMethod.STANDARD,
 ) -> Cart:
-    """A cart with `lines`, an email, an address, a delivery method and the test provider."""
+    """A cart with `lines`, an email, an address, a delivery method and the test provider.
+
+    The e-mail is set with checkoutSetEmail for guests and signed-in customers alike; pass
+    email=None to leave it unset (a customer's order then uses the account's e-mail).
+    """
     cart = await cart_service.create_cart(user_id=user.id if user else None)
     for variant, quantity in lines:
         await cart_service.add_line(cart=cart, variant_id=variant.id, quantity=quantity)
-    if email and user is None:
+    if email:
         await details.set_email(cart=cart, email=email)
     await details.set_shipping_address(cart=cart, address=ADDRESS, address_id=None, user_id=None)
     await details.set_delivery(cart=cart, method=method)
