@@ -56,15 +56,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 httpx.get(f"{url}/healthz")
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
         else:
-            pytest.fail("server did not come up within 30 s")
+            process.kill()
+            output = process.communicate(timeout=15)[0].decode(errors="replace")
+            pytest.fail(f"server did not come up within 60 s:\n{output}")
         yield url
     finally:
         process.terminate()
