@@ -30,7 +30,7 @@ from schema import build_schema
 from services.accounts import tokens
 from services.feed.registry import registry as feed_registry
 from services.orders import reservations
-from services.ratelimit import RateLimiter, build_rate_limiter
+from services.ratelimit import OpenedOnStart, RateLimiter, build_rate_limiter
 
 logger = logging.getLogger("shopgraph")
 
@@ -77,11 +77,16 @@ def create_app(
     """Build the app; with `manage_database` the lifespan opens and closes the pool."""
     settings = settings or load_settings()
     check_settings(settings)
-    limiter = rate_limiter or build_rate_limiter(
-        redis_url=settings.redis_url,
-        capacity=settings.rate_limit_capacity,
-        restore_rate=settings.rate_limit_restore_rate,
-    )
+
+    def open_rate_limiter() -> RateLimiter:
+        return rate_limiter or build_rate_limiter(
+            redis_url=settings.redis_url,
+            capacity=settings.rate_limit_capacity,
+            restore_rate=settings.rate_limit_restore_rate,
+        )
+
+    # Opened and closed by the lifespan, so that its Redis connections are too.
+    limiter = OpenedOnStart(open_rate_limiter)
     tokens.configure(secret=settings.secret_key)
     # 0 turns periodic retraining off (tests do); the first run is one interval after start.
     retrain_interval = config("SHOPGRAPH_RECOMMENDER_INTERVAL", cast=float, default=3600.0)
@@ -89,6 +94,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         configure_cache(settings)
+        limiter.open()
         if manage_database:
             await init_db(settings)
         # Cancels unpaid orders whose stock reservation ran out, and restocks them.

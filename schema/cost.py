@@ -22,6 +22,7 @@ expensive possible type counts. Variables and default argument values are resolv
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,8 @@ from strawberry.types import ExecutionResult
 
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from services.ratelimit import Decision, RateLimiter, retry_after_header
+
+logger = logging.getLogger("shopgraph.cost")
 
 #: Above every real page of this API (the dearest, 100 orders with every relation, costs
 #: about 2,100), far below the 300,000-node alias attack (30 aliases of a nested first: 100).
@@ -270,10 +273,13 @@ class QueryCost(SchemaExtension):
         )
         self.cost = cost
         if cost is not None and cost > self.max_cost:
+            logger.info("refused: operation cost %s over the limit of %s", cost, self.max_cost)
             context.result = ExecutionResult(data=None, errors=[self._too_costly(cost)])
         elif cost is not None and self.limiter is not None:
-            self.decision = await self.limiter.acquire(client_key(context.context), cost)
-            if not self.decision.allowed:
+            client = client_key(context.context)
+            self.decision = await self.limiter.acquire(client, cost)
+            if self.decision is not None and not self.decision.allowed:
+                logger.info("throttled: %s, cost %s", client, cost)
                 context.result = ExecutionResult(data=None, errors=[self._throttled()])
         yield
 

@@ -52,10 +52,8 @@ class Decision:
 
 
 class RateLimiter(Protocol):
-    capacity: int
-    restore_rate: float
-
-    async def acquire(self, client: str, cost: int) -> Decision: ...
+    async def acquire(self, client: str, cost: int) -> Decision | None:
+        """Take `cost` from the client's bucket; None when nothing limits this client."""
 
     async def aclose(self) -> None: ...
 
@@ -157,6 +155,30 @@ class RedisRateLimiter:
 
     async def aclose(self) -> None:
         await self._redis.aclose()
+
+
+class OpenedOnStart:
+    """A limiter the app's lifespan opens and closes, so that its connections do too.
+
+    Until it is opened (an app driven without its lifespan) nothing is limited.
+    """
+
+    def __init__(self, factory: Callable[[], RateLimiter]) -> None:
+        self.factory = factory
+        self.current: RateLimiter | None = None
+
+    def open(self) -> None:
+        self.current = self.factory()
+
+    async def acquire(self, client: str, cost: int) -> Decision | None:
+        if self.current is None:
+            return None
+        return await self.current.acquire(client, cost)
+
+    async def aclose(self) -> None:
+        current, self.current = self.current, None
+        if current is not None:
+            await current.aclose()
 
 
 def build_rate_limiter(
