@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from decimal import Decimal
 from typing import Any
@@ -55,4 +56,23 @@ DecimalScalar = strawberry.scalar(
     parse_value=parse_decimal,
 )
 
-SCALAR_OVERRIDES: dict[object, Any] = {Decimal: DecimalScalar}
+
+def parse_datetime(value: Any) -> dt.datetime:
+    """An ISO 8601 date-time; one without an offset is read as UTC, so that it compares."""
+    if not isinstance(value, str) or len(value) > _MAX_TEXT:
+        raise _refuse('DateTime values are ISO 8601 strings such as "2030-01-31T12:00:00Z".')
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _refuse('Not a date-time; send ISO 8601 such as "2030-01-31T12:00:00Z".') from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+DateTimeScalar = strawberry.scalar(
+    name="DateTime",
+    description="Date with time (ISO 8601); a value without an offset is taken as UTC.",
+    serialize=dt.datetime.isoformat,
+    parse_value=parse_datetime,
+)
+
+SCALAR_OVERRIDES: dict[object, Any] = {Decimal: DecimalScalar, dt.datetime: DateTimeScalar}
