@@ -51,8 +51,8 @@ class ProductSort(Enum):
     )
     RATING = strawberry.enum_value(
         "rating",
-        description="Highest average rating first. Until reviews exist products have no "
-        "rating, so the order is a stable default (by id).",
+        description="Highest average rating first (more ratings first among equals); "
+        "products without a rating come last, oldest first.",
     )
     NAME = strawberry.enum_value("name", description="Alphabetical by name.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self
@@ -59,14 +60,19 @@ class LoadedNode(relay.Node):
         group = getattr(info.context.loaders, cls.loader_group)
         loader = getattr(group, cls.loader)
         found = iter(await loader.load_many([key for key in keys if key is not None]))
-        result: list[Self | None] = []
-        for key in keys:
-            row = next(found) if key is not None else None
-            shown: Any = row is not None and cls.visible(info, row)
-            if inspect.isawaitable(shown):
-                shown = await shown
-            result.append(cls.from_model(row) if shown else None)
-        return result
+        rows = [next(found) if key is not None else None for key in keys]
+        # Checked side by side, so async checks that use loaders batch into one query.
+        shown = await asyncio.gather(*(cls._shown(info, row) for row in rows))
+        return [cls.from_model(row) if ok else None for row, ok in zip(rows, shown, strict=True)]
+
+    @classmethod
+    async def _shown(cls, info: Info, row: Any) -> bool:
+        if row is None:
+            return False
+        verdict = cls.visible(info, row)
+        if inspect.isawaitable(verdict):
+            verdict = await verdict
+        return bool(verdict)
 
 
 def typed_pk(gid: relay.GlobalID, type_name: str) -> int:

@@ -12,8 +12,9 @@ from tortoise.transactions import in_transaction
 
 from models.accounts import User
 from models.analytics import BehaviourEvent, EventKind
-from models.catalog import Product, Variant
+from models.catalog import Variant
 from models.orders import Cart, Order, OrderLine, OrderStatus
+from services.catalog.visibility import PUBLIC_STATUSES, public_products
 from services.errors import DomainError, DomainErrors
 from services.feed import cache as feed_cache
 
@@ -192,15 +193,19 @@ async def _validate(
 ) -> tuple[list[BehaviourEvent], list[DomainError]]:
     product_ids = {e.product_id for e in events if e.product_id is not None}
     variant_ids = {e.variant_id for e in events if e.variant_id is not None}
+    # Only published products can be tracked: a draft is refused exactly like an unknown id,
+    # so tracking confirms nothing about unreleased products.
     known_products = set(
-        await Product.filter(id__in=list(product_ids)).values_list("id", flat=True)
+        await public_products().filter(id__in=list(product_ids)).values_list("id", flat=True)
         if product_ids
         else []
     )
     variant_products = {
         row["id"]: row["product_id"]
         for row in (
-            await Variant.filter(id__in=list(variant_ids)).values("id", "product_id")
+            await Variant.filter(
+                id__in=list(variant_ids), product__status__in=sorted(PUBLIC_STATUSES)
+            ).values("id", "product_id")
             if variant_ids
             else []
         )

@@ -45,59 +45,76 @@ async def search_products(text: str, *, limit: int = MAX_CANDIDATES) -> list[Sea
     tokens = tokenize(text)
     if not tokens:
         return []
+    alternatives = await _alternatives(tokens)
     if _dialect() == "postgres":
-        return await _search_postgres(tokens, limit)
-    return await _search_sqlite(tokens, limit)
+        return await _search_postgres(tokens, alternatives, limit)
+    return await _search_sqlite(alternatives, limit)
 
 
-async def _search_postgres(tokens: list[str], limit: int) -> list[SearchHit]:
-    # Prefix full-text match ranks first; trigram word similarity catches typos such as
-    # "tecnic" for "Technic", which full-text search alone would never match. A full-text
-    # match always outranks a typo-only match ("dino": every dinosaur before "Domino Run").
+async def _alternatives(tokens: list[str]) -> list[tuple[str, ...]]:
+    """Per token: the token itself (matched as a prefix), then its typo neighbours.
+
+    Both databases widen the same way, from the same kind of term list, so a query finds
+    the same products on either. A token that is an indexed term or the start of one
+    ("dino") is never widened: what the shopper types outranks what they might have meant.
+    """
+    vocabulary = await _load_vocabulary()
+    found = []
+    for token in tokens:
+        close: tuple[str, ...] = ()
+        if not vocabulary.starts_a_term(token):
+            close = await asyncio.to_thread(vocabulary.close_terms, token)
+        found.append((token, *close))
+    return found
+
+
+async def _search_postgres(
+    tokens: list[str], alternatives: list[tuple[str, ...]], limit: int
+) -> list[SearchHit]:
     conn = connections.get("default")
-    tsquery = " & ".join(f"{token}:*" for token in tokens)
+    tsquery = " & ".join(
+        "(" + " | ".join([f"{alts[0]}:*", *(f"'{term}'" for term in alts[1:])]) + ")"
+        for alts in alternatives
+    )
     phrase = " ".join(tokens)
     rows = await conn.execute_query_dict(
-        """
-        SELECT id, rank FROM (
-          SELECT p.id,
-                 to_tsvector('simple', coalesce(p.name, '') || ' '
-                             || coalesce(p.search_document, '')) @@ to_tsquery('simple', $1)
-                   AS exact,
-                 ts_rank_cd(to_tsvector('simple', coalesce(p.name, '') || ' '
-                            || coalesce(p.search_document, '')), to_tsquery('simple', $1)) * 4
-                 + word_similarity($2, lower(p.name)) * 2
-                 + word_similarity($2, lower(p.search_document)) AS rank
-          FROM product p
-          WHERE p.status = 'active'
-            AND (to_tsvector('simple', coalesce(p.name, '') || ' '
-                             || coalesce(p.search_document, '')) @@ to_tsquery('simple', $1)
-                 OR $2 <% lower(p.name)
-                 OR $2 <% lower(p.search_document))
-        ) AS hit
-        ORDER BY exact DESC, rank DESC, id
+        f"""
+        SELECT p.id, ts_rank_cd({_PG_DOCUMENT}, to_tsquery('simple', $1)) * 4
+                     + word_similarity($2, lower(p.name)) * 2
+                     + word_similarity($2, lower(p.search_document)) AS rank
+        FROM product p
+        WHERE p.status = 'active' AND {_PG_DOCUMENT} @@ to_tsquery('simple', $1)
+        ORDER BY rank DESC, p.id
         LIMIT $3
         """,
         [tsquery, phrase, limit],
     )
+    if not rows:
+        # Nothing matched word by word: trigram word similarity of the whole phrase still
+        # catches typos the term list cannot ("legotechnic").
+        rows = await conn.execute_query_dict(
+            """
+            SELECT p.id, word_similarity($1, lower(p.name)) * 2
+                         + word_similarity($1, lower(p.search_document)) AS rank
+            FROM product p
+            WHERE p.status = 'active'
+              AND ($1 <% lower(p.name) OR $1 <% lower(p.search_document))
+            ORDER BY rank DESC, p.id
+            LIMIT $2
+            """,
+            [phrase, limit],
+        )
     return [SearchHit(product_id=row["id"], rank=float(row["rank"])) for row in rows]
 
 
-async def _search_sqlite(tokens: list[str], limit: int) -> list[SearchHit]:
-    # FTS5 has no fuzzy matching, so a token that is neither an indexed term nor the start of
-    # one is widened to its closest indexed terms; bm25 still ranks the result. A token that
-    # starts real terms ("dino") stays a prefix query, so typo neighbours ("domino") never
-    # crowd out what the shopper is typing.
+async def _search_sqlite(alternatives: list[tuple[str, ...]], limit: int) -> list[SearchHit]:
+    # FTS5 has no fuzzy matching; the typo neighbours are matched as whole terms and bm25
+    # ranks the result.
     conn = connections.get("default")
-    vocabulary = await _sqlite_vocabulary()
-    clauses = []
-    for token in tokens:
-        alternatives = [f'"{token}"*']
-        if not vocabulary.starts_a_term(token):
-            close = await asyncio.to_thread(vocabulary.close_terms, token)
-            alternatives += [f'"{term}"' for term in close]
-        clauses.append("(" + " OR ".join(alternatives) + ")")
-    match = " AND ".join(clauses)
+    match = " AND ".join(
+        "(" + " OR ".join([f'"{alts[0]}"*', *(f'"{term}"' for term in alts[1:])]) + ")"
+        for alts in alternatives
+    )
     rows = await conn.execute_query_dict(
         """
         SELECT p.id AS id, -bm25(product_fts, 10.0, 2.0) AS rank
@@ -109,6 +126,11 @@ async def _search_sqlite(tokens: list[str], limit: int) -> list[SearchHit]:
         [match, limit],
     )
     return [SearchHit(product_id=row["id"], rank=float(row["rank"])) for row in rows]
+
+
+_PG_DOCUMENT = (
+    "to_tsvector('simple', coalesce(p.name, '') || ' ' || coalesce(p.search_document, ''))"
+)
 
 
 class Vocabulary:
@@ -149,17 +171,31 @@ def invalidate_vocabulary() -> None:
     _vocabulary_loaded_at = None
 
 
-async def _sqlite_vocabulary() -> Vocabulary:
+async def _load_vocabulary() -> Vocabulary:
     global _vocabulary, _vocabulary_loaded_at
     loaded_at = _vocabulary_loaded_at
     if loaded_at is not None and time.monotonic() - loaded_at < _VOCABULARY_TTL:
         return _vocabulary
     conn = connections.get("default")
-    await conn.execute_script(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.product_fts_vocab "
-        "USING fts5vocab(main, product_fts, 'row')"
-    )
-    rows = await conn.execute_query_dict("SELECT term FROM temp.product_fts_vocab")
-    _vocabulary = Vocabulary(str(row["term"]) for row in rows)
+    if _dialect() == "postgres":
+        rows = await conn.execute_query_dict(
+            "SELECT word AS term FROM ts_stat($$SELECT "
+            + _PG_DOCUMENT
+            + " FROM product p WHERE p.status = 'active'$$)"
+        )
+    else:
+        await conn.execute_script(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.product_fts_terms "
+            "USING fts5vocab(main, product_fts, 'instance')"
+        )
+        rows = await conn.execute_query_dict(
+            "SELECT DISTINCT v.term AS term FROM temp.product_fts_terms v "
+            "JOIN product p ON p.id = v.doc WHERE p.status = 'active'"
+        )
+    # Terms of published products only, on both databases, so widening is the same and no
+    # unreleased product's words shape a result. Only plain word terms: they are what
+    # tokens look like, and they need no escaping.
+    terms = (str(row["term"]) for row in rows)
+    _vocabulary = Vocabulary(term for term in terms if _TOKEN.fullmatch(term))
     _vocabulary_loaded_at = time.monotonic()
     return _vocabulary
