@@ -1,4 +1,4 @@
-"""Races that only PostgreSQL can show: stock, idempotency keys and coupon uses under load."""
+"""Races that only PostgreSQL can show: stock, idempotency keys, coupon uses and cart lines."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import uuid
 import pytest
 
 from models.catalog import Variant
-from models.orders import Coupon, CouponRedemption, Order
+from models.orders import Cart, CartLine, Coupon, CouponRedemption, Order
 from services.errors import DomainError, DomainErrors
+from services.orders import cart as cart_service
 from services.orders import details
 from services.orders.checkout import CheckoutResult
 from tests.conftest import using_postgres
@@ -76,5 +77,65 @@ async def test_a_one_use_coupon_redeemed_by_20_at_once_succeeds_once() -> None:
     assert len(placed) == 1
     assert refused == [["COUPON_USAGE_LIMIT"]] * 19
     assert (await Coupon.get(id=coupon.id)).used_count == 1
+    assert await CouponRedemption.filter(coupon_id=coupon.id).count() == 1
+    assert (await Variant.get(id=variant.id)).stock == 99
+
+
+async def test_20_concurrent_adds_of_one_variant_add_up() -> None:
+    # Given an empty cart and a variant with plenty of stock
+    variant = await create_variant(stock=500)
+    cart = await cart_service.create_cart(user_id=None)
+    quantities = [1 + i % 4 for i in range(20)]  # 1, 2, 3, 4, 1, ...: 50 units in all
+
+    # When 20 adds of that variant run at once (the first ones race to create the line)
+    outcomes = await asyncio.gather(
+        *(cart_service.add_line(cart=cart, variant_id=variant.id, quantity=q) for q in quantities),
+        return_exceptions=True,
+    )
+
+    # Then none failed, there is one line, and its quantity is the sum of the adds
+    assert [o for o in outcomes if isinstance(o, BaseException)] == []
+    lines = await CartLine.filter(cart_id=cart.id)
+    assert [(line.variant_id, line.quantity) for line in lines] == [(variant.id, sum(quantities))]
+
+
+async def test_concurrent_first_adds_in_two_currencies_leave_one_currency() -> None:
+    euro = await create_variant(stock=100)
+    pound = await create_variant(stock=100)
+    await Variant.filter(id=pound.id).update(currency="GBP")
+    cart = await cart_service.create_cart(user_id=None)
+
+    outcomes = await asyncio.gather(
+        *(cart_service.add_line(cart=cart, variant_id=v.id, quantity=1) for v in [euro, pound] * 5),
+        return_exceptions=True,
+    )
+
+    fresh = await Cart.get(id=cart.id)
+    currencies = {
+        line.variant.currency
+        for line in await CartLine.filter(cart_id=cart.id).select_related("variant")
+    }
+    assert currencies == {fresh.currency}
+    refused = [_codes(o) for o in outcomes if isinstance(o, BaseException)]
+    assert refused == [["CURRENCY_MISMATCH"]] * 5
+
+
+async def test_two_concurrent_first_orders_use_a_new_customers_coupon_once() -> None:
+    # Given one new customer with five carts (by e-mail), each holding a first-order coupon
+    coupon = await create_coupon(new_customers_only=True)
+    variant = await create_variant(stock=100)
+    email = f"{uuid.uuid4().hex}@example.com"
+    carts = [await ready_cart((variant, 1), email=email) for _ in range(5)]
+    for cart in carts:
+        await details.apply_coupon(cart=cart, code=coupon.code, user_id=None, email=None)
+
+    # When all five check out at once
+    outcomes = await asyncio.gather(*(place(cart) for cart in carts), return_exceptions=True)
+
+    # Then exactly one order got the coupon; the others were told it is for a first order
+    placed = [o for o in outcomes if isinstance(o, CheckoutResult)]
+    refused = [_codes(o) for o in outcomes if not isinstance(o, CheckoutResult)]
+    assert len(placed) == 1
+    assert refused == [["COUPON_NEW_CUSTOMERS_ONLY"]] * 4
     assert await CouponRedemption.filter(coupon_id=coupon.id).count() == 1
     assert (await Variant.get(id=variant.id)).stock == 99
