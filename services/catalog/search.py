@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
+from services.catalog.visibility import PUBLIC_STATUSES
+
 MAX_CANDIDATES = 2000
 _TOKEN = re.compile(r"[\w]+", re.UNICODE)
 _VOCABULARY_TTL = 300.0
@@ -83,7 +85,7 @@ async def _search_postgres(
                      + word_similarity($2, lower(p.name)) * 2
                      + word_similarity($2, lower(p.search_document)) AS rank
         FROM product p
-        WHERE p.status = 'active' AND {_PG_DOCUMENT} @@ to_tsquery('simple', $1)
+        WHERE {_PUBLISHED} AND {_PG_DOCUMENT} @@ to_tsquery('simple', $1)
         ORDER BY rank DESC, p.id
         LIMIT $3
         """,
@@ -93,11 +95,11 @@ async def _search_postgres(
         # Nothing matched word by word: trigram word similarity of the whole phrase still
         # catches typos the term list cannot ("legotechnic").
         rows = await conn.execute_query_dict(
-            """
+            f"""
             SELECT p.id, word_similarity($1, lower(p.name)) * 2
                          + word_similarity($1, lower(p.search_document)) AS rank
             FROM product p
-            WHERE p.status = 'active'
+            WHERE {_PUBLISHED}
               AND ($1 <% lower(p.name) OR $1 <% lower(p.search_document))
             ORDER BY rank DESC, p.id
             LIMIT $2
@@ -116,10 +118,10 @@ async def _search_sqlite(alternatives: list[tuple[str, ...]], limit: int) -> lis
         for alts in alternatives
     )
     rows = await conn.execute_query_dict(
-        """
+        f"""
         SELECT p.id AS id, -bm25(product_fts, 10.0, 2.0) AS rank
         FROM product_fts JOIN product p ON p.id = product_fts.rowid
-        WHERE product_fts MATCH ? AND p.status = 'active'
+        WHERE product_fts MATCH ? AND {_PUBLISHED}
         ORDER BY rank DESC, p.id
         LIMIT ?
         """,
@@ -128,6 +130,10 @@ async def _search_sqlite(alternatives: list[tuple[str, ...]], limit: int) -> lis
     return [SearchHit(product_id=row["id"], rank=float(row["rank"])) for row in rows]
 
 
+# Search only ever finds published products (services.catalog.visibility).
+_PUBLISHED = "p.status IN ({})".format(
+    ", ".join(f"'{status.value}'" for status in sorted(PUBLIC_STATUSES))
+)
 _PG_DOCUMENT = (
     "to_tsvector('simple', coalesce(p.name, '') || ' ' || coalesce(p.search_document, ''))"
 )
@@ -181,7 +187,7 @@ async def _load_vocabulary() -> Vocabulary:
         rows = await conn.execute_query_dict(
             "SELECT word AS term FROM ts_stat($$SELECT "
             + _PG_DOCUMENT
-            + " FROM product p WHERE p.status = 'active'$$)"
+            + f" FROM product p WHERE {_PUBLISHED}$$)"
         )
     else:
         await conn.execute_script(
@@ -190,7 +196,7 @@ async def _load_vocabulary() -> Vocabulary:
         )
         rows = await conn.execute_query_dict(
             "SELECT DISTINCT v.term AS term FROM temp.product_fts_terms v "
-            "JOIN product p ON p.id = v.doc WHERE p.status = 'active'"
+            f"JOIN product p ON p.id = v.doc WHERE {_PUBLISHED}"
         )
     # Terms of published products only, on both databases, so widening is the same and no
     # unreleased product's words shape a result. Only plain word terms: they are what

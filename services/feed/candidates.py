@@ -11,8 +11,9 @@ import numpy as np
 from tortoise import connections
 from tortoise.expressions import Q
 
-from models.catalog import Product, ProductStatus
+from models.catalog import Product
 from recommender import Context, Model, Recommendation
+from services.catalog.visibility import public_products
 from services.feed.entries import (
     PERSONAL_REASONS,
     FeedEntry,
@@ -190,7 +191,7 @@ def _ranked(
 
 async def best_sellers(*, age_months: int | None = None) -> list[int]:
     """Active products by units sold, newest first among equals."""
-    query = Product.filter(status=ProductStatus.ACTIVE, price_min__isnull=False)
+    query = public_products().filter(price_min__isnull=False)
     if age_months is not None:
         query = query.filter(
             Q(min_age_months__isnull=True) | Q(min_age_months__lte=age_months),
@@ -215,7 +216,8 @@ async def for_child_sql(age_months: int) -> list[FeedEntry]:
 async def new_arrivals() -> list[FeedEntry]:
     """The newest active products (the same with or without a model)."""
     ids = await (
-        Product.filter(status=ProductStatus.ACTIVE, price_min__isnull=False)
+        public_products()
+        .filter(price_min__isnull=False)
         .order_by("-created_at", "-id")
         .limit(CANDIDATES)
         .values_list("id", flat=True)
@@ -229,7 +231,8 @@ async def same_category(product_id: int) -> list[FeedEntry]:
     if category is None:
         return []
     ids = await (
-        Product.filter(category_id=category, status=ProductStatus.ACTIVE, price_min__isnull=False)
+        public_products()
+        .filter(category_id=category, price_min__isnull=False)
         .exclude(id=product_id)
         .order_by("-sales_count", "-id")
         .limit(CANDIDATES)

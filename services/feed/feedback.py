@@ -6,8 +6,9 @@ from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
 
-from models.catalog import Product, ProductStatus
+from models.catalog import Product
 from models.feed import FeedbackKind, FeedFeedback
+from services.catalog.visibility import public_products
 from services.errors import DomainError
 from services.feed import cache as feed_cache
 
@@ -43,7 +44,7 @@ async def mark_not_interested(
             f"`anonymousId` is at most {MAX_ANONYMOUS_ID_LENGTH} characters.",
             field="anonymous_id",
         )
-    product = await Product.get_or_none(id=product_id, status=ProductStatus.ACTIVE)
+    product = await public_products().get_or_none(id=product_id)
     if product is None:
         raise DomainError(FeedErrorCode.INVALID_PRODUCT, "No such product.", field="product_id")
     owner = {"user_id": user_id} if user_id is not None else {"anonymous_id": anonymous_id}

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 
-from models.catalog import Product, ProductStatus
+from models.catalog import Product
 from models.feed import FeedbackKind, FeedFeedback
 from models.orders import OrderLine
 from services.analytics.events import PURCHASED
+from services.catalog.visibility import public_products
 from services.feed.entries import PERSONAL_REASONS, FeedEntry, product_ids
 
 BOUGHT_WINDOW = timedelta(days=90)
@@ -43,14 +44,14 @@ class Listed:
 
 
 async def listed(products: Iterable[int]) -> dict[int, Listed]:
-    """Of these products, the ones a shopper can buy now: ACTIVE, with a variant in stock."""
+    """Of these products, the ones a shopper can buy now: published, with a variant in stock."""
     ids = list(set(products))
     if not ids:
         return {}
     rows = (
-        await Product.filter(
+        await public_products()
+        .filter(
             id__in=ids,
-            status=ProductStatus.ACTIVE,
             price_min__isnull=False,
             variants__stock__gt=0,
         )
