@@ -25,6 +25,14 @@ class Migration(migrations.Migration):
             'WHERE sales_order.id = order_line.order_id)',
             reverse_sql='SELECT 1',
         ),
+        # An open cart takes the currency of its first line (carts used to stay EUR).
+        ops.RunSQL(
+            "UPDATE cart SET currency = (SELECT variant.currency FROM cart_line "
+            "JOIN variant ON variant.id = cart_line.variant_id WHERE cart_line.cart_id = cart.id "
+            "ORDER BY cart_line.id LIMIT 1) "
+            "WHERE status = 'open' AND EXISTS (SELECT 1 FROM cart_line WHERE cart_line.cart_id = cart.id)",
+            reverse_sql='SELECT 1',
+        ),
         ops.CreateModel(
             name='FirstOrderClaim',
             fields=[

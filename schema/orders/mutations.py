@@ -98,11 +98,11 @@ class CouponCreateInput:
     )
     starts_at: datetime | None = strawberry.field(
         default=None,
-        description="With a UTC offset, e.g. 2026-12-01T00:00:00Z; a time without one is "
-        "refused with COUPON_INVALID.",
+        description="When the coupon starts, e.g. 2026-12-01T00:00:00Z; a time without an "
+        "offset is read as UTC.",
     )
     ends_at: datetime | None = strawberry.field(
-        default=None, description="With a UTC offset, like startsAt."
+        default=None, description="When it stops working; without an offset read as UTC."
     )
     max_uses: int | None = strawberry.field(default=None, description="Total uses; null: no limit.")
     per_customer_limit: int | None = strawberry.field(

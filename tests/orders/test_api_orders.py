@@ -287,3 +287,51 @@ async def test_coupon_create_is_for_staff(gql: Any) -> None:
     }
     customer = await gql(COUPON_CREATE, variables, **auth_headers(await create_user()))
     assert customer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_coupon_windows_need_an_offset_and_amounts_a_currency(gql: Any) -> None:
+    staff = auth_headers(await create_user(permissions=[Permission.MANAGE_ORDERS]))
+    window = "coupon { code currency startsAt endsAt }"
+    create = COUPON_CREATE.replace("coupon { code kind value maxUses categoryIds }", window)
+
+    def _input(**extra: Any) -> dict[str, Any]:
+        code = unique("win").replace("-", "")
+        return {"input": {"code": code, "kind": "FIXED_AMOUNT", "value": "5", **extra}}
+
+    # A time without an offset is read as UTC (the DateTime rule), so it compares at checkout
+    naive = await gql(create, _input(startsAt="2030-01-01T09:00:00"), **staff)
+    assert naive["data"]["couponCreate"]["errors"] == [], naive
+    assert naive["data"]["couponCreate"]["coupon"]["startsAt"] == "2030-01-01T09:00:00+00:00"
+
+    # An offset is converted to UTC; the amount is in the given currency
+    aware = await gql(create, _input(startsAt="2030-01-01T10:00:00+01:00", currency="gbp"), **staff)
+    coupon = aware["data"]["couponCreate"]["coupon"]
+    assert aware["data"]["couponCreate"]["errors"] == []
+    assert coupon["currency"] == "GBP"
+    assert coupon["startsAt"] == "2030-01-01T09:00:00+00:00"
+
+
+async def test_a_coupon_created_without_an_offset_applies_at_checkout(gql: Any) -> None:
+    staff = auth_headers(await create_user(permissions=[Permission.MANAGE_ORDERS]))
+    code = unique("naive").replace("-", "")
+    window = {"startsAt": "2020-01-01T00:00:00", "endsAt": "2999-01-01T00:00:00"}
+    created = await gql(
+        COUPON_CREATE,
+        {"input": {"code": code, "kind": "PERCENTAGE", "value": "10", **window}},
+        **staff,
+    )
+    assert created["data"]["couponCreate"]["errors"] == [], created
+    me = auth_headers(await create_user())
+    variant = _gid("Variant", (await create_variant(price="20.00")).id)
+    add = "mutation($v: ID!) { cartAddLine(variantId: $v, quantity: 1) { errors { code } } }"
+    assert (await gql(add, {"v": variant}, **me))["data"]["cartAddLine"]["errors"] == []
+
+    apply = """mutation($c: String!) { checkoutApplyCoupon(code: $c) {
+      cart { totals { discountTotal { amount } } problems { code } } errors { code } } }"""
+    body = await gql(apply, {"c": code}, **me)
+
+    assert "errors" not in body, body
+    assert body["data"]["checkoutApplyCoupon"] == {
+        "cart": {"totals": {"discountTotal": {"amount": "2.00"}}, "problems": []},
+        "errors": [],
+    }
