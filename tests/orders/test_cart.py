@@ -130,3 +130,46 @@ async def test_merge_without_a_customer_cart_takes_the_guest_cart_over() -> None
     await cart_service.merge_guest_cart(token="no-such-token", user_id=user.id)
     await cart_service.merge_guest_cart(token=guest.token, user_id=(await create_user()).id)
     assert (await Cart.get(id=guest.id)).user_id == user.id
+
+
+async def _pound_variant(stock: int = 10) -> Variant:
+    variant = await create_variant(stock=stock)
+    await Variant.filter(id=variant.id).update(currency="GBP")
+    return await Variant.get(id=variant.id)
+
+
+async def test_merge_keeps_one_currency_per_cart() -> None:
+    # Given a customer's EUR cart and a guest cart with a GBP line
+    user = await create_user()
+    euro, pound = await create_variant(), await _pound_variant()
+    mine = await cart_service.create_cart(user_id=user.id)
+    await cart_service.add_line(cart=mine, variant_id=euro.id, quantity=1)
+    guest = await _guest_cart()
+    await cart_service.add_line(cart=guest, variant_id=pound.id, quantity=2)
+    assert (await Cart.get(id=guest.id)).currency == "GBP"
+
+    # When they sign in with the guest cart
+    await cart_service.merge_guest_cart(token=guest.token, user_id=user.id)
+
+    # Then the customer's cart stays EUR with only its EUR line; GBP lines stay behind
+    merged = await Cart.get(id=mine.id)
+    assert merged.currency == "EUR"
+    assert [
+        (line.variant_id, line.quantity) for line in await CartLine.filter(cart_id=mine.id)
+    ] == [(euro.id, 1)]
+
+
+async def test_merge_into_an_empty_customer_cart_takes_the_guest_currency() -> None:
+    user = await create_user()
+    pound = await _pound_variant()
+    mine = await cart_service.create_cart(user_id=user.id)
+    guest = await _guest_cart()
+    await cart_service.add_line(cart=guest, variant_id=pound.id, quantity=3)
+
+    await cart_service.merge_guest_cart(token=guest.token, user_id=user.id)
+
+    merged = await Cart.get(id=mine.id)
+    assert merged.currency == "GBP"
+    assert [
+        (line.variant_id, line.quantity) for line in await CartLine.filter(cart_id=mine.id)
+    ] == [(pound.id, 3)]
