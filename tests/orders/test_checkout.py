@@ -370,10 +370,9 @@ async def test_cancelling_a_paid_order_refunds_and_restocks() -> None:
     assert await _stock(variant) == 6
     payment = await Payment.get(order_id=order.id)
     assert payment.status == PaymentStatus.REFUNDED
-    assert (
-        "Refunding 24.95 EUR"
-        in (await OrderEvent.filter(order_id=order.id).order_by("-id").first()).message
-    )  # type: ignore[union-attr]
+    last_event = await OrderEvent.filter(order_id=order.id).order_by("-id").first()
+    assert last_event is not None
+    assert "Refunding 24.95 EUR" in last_event.message
     with pytest.raises(DomainError) as twice:
         await refunds.cancel_order(order_id=order.id, actor=SYSTEM)
     assert twice.value.code == "CANCEL_NOT_ALLOWED"
