@@ -329,7 +329,7 @@ async def test_variant_errors_are_data(gql: Any) -> None:
     staff = await _staff()
     existing = await create_variant(price="10.00")
     product_id = _gid("Product", existing.product_id)
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"sku": existing.sku, "price": "1"}, "sku", "SKU_TAKEN"),
         ({"price": "-1"}, "price", "INVALID_PRICE"),
         ({"price": "1.999"}, "price", "TOO_PRECISE"),
