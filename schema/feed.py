@@ -15,7 +15,7 @@ from schema.catalog import TOTAL_COUNT, ProductType, _connection_fields
 from schema.nodes import optional_typed_pk
 from schema.payloads import payload_errors
 from services.feed import entries as spec
-from services.feed.feedback import FeedErrorCode as FeedErrorCodeSpec
+from services.feed.errors import FeedErrorCode as FeedErrorCodeSpec
 
 
 @strawberry.enum(description="Which feed to show.")

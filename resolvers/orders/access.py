@@ -9,7 +9,7 @@ from models.orders import Cart, Order
 from resolvers.auth import is_partner, may, viewer
 from resolvers.context import Info
 from services.orders import cart as cart_service
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 from services.orders.lifecycle import Actor
 
 

@@ -22,7 +22,7 @@ from services.errors import DomainError
 from services.orders import checkout as checkout_service
 from services.orders import coupons as coupon_service
 from services.orders import fulfilment, refunds
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 from services.orders.history import OrderFilter, list_orders
 
 

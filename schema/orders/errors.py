@@ -8,13 +8,13 @@ from typing import TypeVar
 import strawberry
 
 from services.errors import DomainError, DomainErrors
-from services.orders import codes
-from services.orders.codes import StockError
+from services.orders import errors as order_errors
+from services.orders.errors import StockError
 
 T = TypeVar("T")
 
 OrderErrorCode = strawberry.enum(
-    codes.OrderErrorCode,
+    order_errors.OrderErrorCode,
     name="OrderErrorCode",
     description=(
         "Why a cart, checkout, order or coupon operation failed. Cart: CART_NOT_FOUND "
@@ -56,7 +56,7 @@ class OrderError:
         return cls(
             field=problem.field,
             message=problem.message,
-            code=codes.OrderErrorCode(problem.code),
+            code=order_errors.OrderErrorCode(problem.code),
             available=problem.available if isinstance(problem, StockError) else None,
         )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from tortoise.exceptions import IntegrityError
 
 from models.catalog import Product
@@ -11,20 +9,9 @@ from models.feed import FeedbackKind, FeedFeedback
 from services.catalog.visibility import public_products
 from services.errors import DomainError
 from services.feed import cache as feed_cache
+from services.feed.errors import FeedErrorCode
 
 MAX_ANONYMOUS_ID_LENGTH = 64
-
-
-class FeedErrorCode(StrEnum):
-    INVALID_PRODUCT = "INVALID_PRODUCT"
-    MISSING_IDENTITY = "MISSING_IDENTITY"
-    INVALID_IDENTITY = "INVALID_IDENTITY"
-    # Malformed input (services.errors.InputErrorCode), refused before domain rules.
-    INVALID_CHARACTERS = "INVALID_CHARACTERS"
-    TOO_LONG = "TOO_LONG"
-    OUT_OF_RANGE = "OUT_OF_RANGE"
-    TOO_PRECISE = "TOO_PRECISE"
-    INVALID_ID = "INVALID_ID"
 
 
 async def mark_not_interested(

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from models.catalog import Variant
 from models.orders import Cart, CartLine, CartStatus
 from services.catalog.visibility import PUBLIC_STATUSES
-from services.orders.codes import OrderErrorCode, StockError, error
+from services.orders.errors import OrderErrorCode, StockError, error
 
 MAX_LINE_QUANTITY = 99
 TOKEN_BYTES = 32  # 43 url-safe characters: the token is a guest cart's only credential

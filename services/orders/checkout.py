@@ -17,7 +17,7 @@ from services.errors import DomainError, DomainErrors
 from services.orders import coupons as coupon_rules
 from services.orders import lifecycle, payments
 from services.orders.cart import require_cart
-from services.orders.codes import OrderErrorCode, StockError, error
+from services.orders.errors import OrderErrorCode, StockError, error
 from services.orders.coupons import Customer, customer_of
 from services.orders.details import check_delivery_date
 from services.orders.lifecycle import Actor

@@ -19,7 +19,7 @@ from tortoise.expressions import F, Q
 
 from models.catalog import Category, Product
 from models.orders import Cart, Coupon, CouponKind, CouponRedemption, FirstOrderClaim, Order
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 
 CENT = Decimal("0.01")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")

@@ -10,7 +10,7 @@ from models.accounts import Address
 from models.orders import Cart, Coupon, DeliveryMethod
 from services.orders import coupons as coupon_rules
 from services.orders import payments
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 from services.orders.coupons import customer_of
 from services.orders.pricing import price_cart, tariff
 

@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from models.catalog import Product, Variant
 from models.orders import Order, OrderLine, OrderStatus
 from services.orders import lifecycle
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 from services.orders.lifecycle import Actor
 
 

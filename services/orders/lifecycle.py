@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from models.orders import Order, OrderEvent, OrderStatus
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 
 S = OrderStatus
 

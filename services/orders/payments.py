@@ -23,7 +23,7 @@ from models.orders import Order, OrderStatus, Payment, PaymentStatus
 from services.analytics.events import record_order_purchases
 from services.errors import DomainError
 from services.orders import lifecycle, settlement
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order
 from services.orders.lifecycle import Actor
 from services.orders.providers import (

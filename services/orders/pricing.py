@@ -17,7 +17,7 @@ from models.catalog import Category, Product, ProductStatus, Variant
 from models.orders import Cart, CartLine, Coupon, CouponKind, DeliveryMethod, FlashPrice
 from services.errors import DomainError
 from services.orders import coupons as coupon_rules
-from services.orders.codes import OrderErrorCode, StockError, error
+from services.orders.errors import OrderErrorCode, StockError, error
 from services.orders.coupons import Customer, Item, money
 
 ZERO = Decimal("0.00")

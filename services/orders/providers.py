@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 
 ZERO = Decimal("0.00")
 C = OrderErrorCode

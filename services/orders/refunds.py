@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from models.orders import Order, OrderStatus, Refund, RefundStatus
 from services.errors import DomainErrors
 from services.orders import coupons, lifecycle, payments, settlement
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order, restock
 from services.orders.lifecycle import Actor
 

@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 from models.orders import Order, OrderStatus, Payment, PaymentStatus, Refund, RefundStatus
 from services.errors import DomainError
 from services.orders import lifecycle
-from services.orders.codes import OrderErrorCode, error
+from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order
 from services.orders.providers import ProviderResult, get_provider
 

@@ -8,7 +8,7 @@ from models.catalog import ProductStatus, Variant
 from models.orders import Cart, CartLine, CartStatus
 from services.errors import DomainError
 from services.orders import cart as cart_service
-from services.orders.codes import StockError
+from services.orders.errors import StockError
 from tests.factories import create_user, create_variant
 
 pytestmark = pytest.mark.usefixtures("database")

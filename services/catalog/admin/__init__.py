@@ -5,7 +5,6 @@ price ranges and search documents never lag behind a write.
 """
 
 from services.catalog.admin.categories import create_category, update_category
-from services.catalog.admin.common import CatalogErrorCode
 from services.catalog.admin.products import (
     adjust_stock,
     create_product,
@@ -16,6 +15,7 @@ from services.catalog.admin.products import (
     update_product,
     update_variant,
 )
+from services.catalog.errors import CatalogErrorCode
 
 __all__ = [
     "CatalogErrorCode",

@@ -1,15 +1,15 @@
-"""Error codes, limits and validation helpers shared by the catalog's staff writes."""
+"""Limits and validation helpers shared by the catalog's staff writes."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from services.catalog.errors import CatalogErrorCode
 from services.errors import DomainError, DomainErrors
 
 MAX_STOCK = 1_000_000_000
@@ -21,24 +21,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 # Any constant works: it only has to be the same for every writer of the category tree.
 TREE_LOCK = 4_871_202
-
-
-class CatalogErrorCode(StrEnum):
-    SLUG_TAKEN = "SLUG_TAKEN"
-    SKU_TAKEN = "SKU_TAKEN"
-    INVALID_PRICE = "INVALID_PRICE"
-    NOT_FOUND = "NOT_FOUND"
-    INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
-    INVALID_QUANTITY = "INVALID_QUANTITY"
-    CATEGORY_CYCLE = "CATEGORY_CYCLE"
-    INVALID_AGE_RANGE = "INVALID_AGE_RANGE"
-    INVALID_VALUE = "INVALID_VALUE"
-    # Malformed input (services.errors.InputErrorCode), refused before domain rules.
-    INVALID_CHARACTERS = "INVALID_CHARACTERS"
-    TOO_LONG = "TOO_LONG"
-    OUT_OF_RANGE = "OUT_OF_RANGE"
-    TOO_PRECISE = "TOO_PRECISE"
-    INVALID_ID = "INVALID_ID"
 
 
 Code = CatalogErrorCode

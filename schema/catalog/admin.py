@@ -16,7 +16,7 @@ from resolvers.context import Info
 from schema.catalog import CategoryType, ProductStatus, ProductType, VariantType
 from schema.nodes import typed_pk
 from schema.payloads import payload_errors
-from services.catalog.admin import CatalogErrorCode as CatalogErrorCodeSpec
+from services.catalog.errors import CatalogErrorCode as CatalogErrorCodeSpec
 
 STAFF = "Needs a signed-in staff user with the MANAGE_PRODUCTS permission. "
 
