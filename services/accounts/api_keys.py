@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.accounts import ApiKey, ApiScope
+from services import clock
 from services.accounts import tokens
 from services.accounts.errors import AccountErrorCode as Code
 from services.errors import DomainError
@@ -32,7 +33,7 @@ async def revoke_api_key(*, key_id: int) -> ApiKey:
     key = await ApiKey.get_or_none(id=key_id)
     if key is None:
         raise DomainError(Code.NOT_FOUND, "No such API key.", field="id")
-    await ApiKey.filter(id=key.id, revoked_at__isnull=True).update(revoked_at=tokens.now())
+    await ApiKey.filter(id=key.id, revoked_at__isnull=True).update(revoked_at=clock.now())
     await key.refresh_from_db(fields=["revoked_at"])
     return key
 

@@ -10,7 +10,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models.accounts import ChildProfile, User
-from services.accounts import tokens
+from services import clock
 from services.accounts.errors import AccountErrorCode as Code
 from services.errors import DomainError
 
@@ -23,7 +23,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
 def today() -> date:
-    return tokens.now().date()
+    return clock.now().date()
 
 
 def age_months(birth_month: date, *, on: date | None = None) -> int:

@@ -7,12 +7,13 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import jwt
 from tortoise.transactions import in_transaction
 
 from models.accounts import ApiKey, RefreshToken, User
+from services import clock
 
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
@@ -39,10 +40,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class TokenPair:
     access_token: str
@@ -59,7 +56,7 @@ def issue_access_token(
     `session` is the refresh-token family of the login: the token works only while that
     session has not been ended (logout, password change).
     """
-    issued = now()
+    issued = clock.now()
     expires = issued + ttl
     claims: dict[str, object] = {
         "sub": str(user_id),
@@ -124,7 +121,7 @@ async def issue_token_pair(*, user: User, family: str | None = None) -> TokenPai
     session = family or uuid.uuid4().hex
     access, access_expires = issue_access_token(user_id=user.id, session=session)
     refresh = secrets.token_urlsafe(48)
-    refresh_expires = now() + REFRESH_TTL
+    refresh_expires = clock.now() + REFRESH_TTL
     await RefreshToken.create(
         user_id=user.id,
         token_hash=hash_token(refresh),
@@ -142,7 +139,7 @@ async def rotate_refresh_token(
     Within ROTATION_GRACE of its rotation a token still gets a (new) pair in its family:
     two tabs refreshing at once must not look like theft. Later reuse ends the session.
     """
-    moment = at or now()
+    moment = at or clock.now()
     async with in_transaction():
         row = await RefreshToken.filter(token_hash=hash_token(token)).select_for_update().first()
         if row is None or row.revoked_at is not None or row.expires_at <= moment:
@@ -168,12 +165,16 @@ async def revoke_refresh_token(*, token: str) -> bool:
     row = await RefreshToken.get_or_none(token_hash=hash_token(token))
     if row is None:
         return False
-    await RefreshToken.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now())
+    await RefreshToken.filter(family=row.family, revoked_at__isnull=True).update(
+        revoked_at=clock.now()
+    )
     return True
 
 
 async def revoke_all_for_user(*, user_id: int) -> None:
-    await RefreshToken.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=now())
+    await RefreshToken.filter(user_id=user_id, revoked_at__isnull=True).update(
+        revoked_at=clock.now()
+    )
 
 
 API_KEY_PREFIX = "sgk_"
@@ -200,7 +201,7 @@ async def authenticate_api_key(plain: str) -> ApiKey | None:
     if not plain.startswith(API_KEY_PREFIX):
         return None
     key = await ApiKey.get_or_none(key_hash=hash_token(plain), revoked_at__isnull=True)
-    moment = now()
+    moment = clock.now()
     # A write on every partner request would make each read a write; minute precision is
     # all "last used" needs.
     if key is not None and (

@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.accounts import Permission, User
+from services import clock
 from services.accounts import passwords, throttle, tokens
 from services.accounts.errors import AccountErrorCode as Code
 from services.errors import DomainError
@@ -123,7 +124,7 @@ async def register(
                 display_name=name,
                 marketing_consent=marketing_consent,
                 personalization_consent=personalization_consent,
-                last_login_at=tokens.now(),
+                last_login_at=clock.now(),
             )
             pair = await tokens.issue_token_pair(user=user)
     except IntegrityError:
@@ -154,7 +155,7 @@ async def login(
         await throttle.after_failure(address=address)
         raise DomainError(Code.INVALID_CREDENTIALS, INVALID_CREDENTIALS)
     await throttle.after_success(email=normalized)
-    changes: dict[str, object] = {"last_login_at": tokens.now()}
+    changes: dict[str, object] = {"last_login_at": clock.now()}
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         changes["password_hash"] = await _hash(password)
     await User.filter(id=user.id).update(**changes)

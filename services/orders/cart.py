@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -11,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from models.catalog import Variant
 from models.orders import Cart, CartLine, CartStatus
+from services import clock
 from services.catalog.visibility import PUBLIC_STATUSES
 from services.orders.errors import OrderErrorCode, StockError, error
 
@@ -20,10 +20,6 @@ TOKEN_BYTES = 32  # 43 url-safe characters: the token is a guest cart's only cre
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def open_cart_of(user_id: int) -> Cart | None:
@@ -93,7 +89,7 @@ async def _sellable(variant_id: int) -> Variant:
 
 
 async def _touch(cart: Cart) -> None:
-    await Cart.filter(id=cart.id).update(updated_at=_now())
+    await Cart.filter(id=cart.id).update(updated_at=clock.now())
 
 
 async def add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
@@ -201,11 +197,11 @@ async def merge_guest_cart(*, token: str, user_id: int) -> None:
         target = await open_cart_of(user_id)
         if target is None:
             await Cart.filter(id=guest.id, status=CartStatus.OPEN, user_id=None).update(
-                user_id=user_id, updated_at=_now()
+                user_id=user_id, updated_at=clock.now()
             )
             return
         claimed = await Cart.filter(id=guest.id, status=CartStatus.OPEN, user_id=None).update(
-            status=CartStatus.MERGED, updated_at=_now()
+            status=CartStatus.MERGED, updated_at=clock.now()
         )
         if not claimed:
             return
@@ -230,7 +226,7 @@ async def merge_guest_cart(*, token: str, user_id: int) -> None:
             if merged != have.quantity:
                 have.quantity = merged
                 await have.save(update_fields=["quantity"])
-        updates: dict[str, object] = {"updated_at": _now(), "currency": currency}
+        updates: dict[str, object] = {"updated_at": clock.now(), "currency": currency}
         if not target.coupon_codes and guest.coupon_codes:
             updates["coupon_codes"] = guest.coupon_codes
         for name in ("email", "shipping_address", "delivery_method", "payment_method"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -13,13 +13,14 @@ from tortoise.transactions import in_transaction
 
 from models.catalog import Product, Variant
 from models.orders import Cart, CartStatus, DeliveryMethod, Order, OrderLine, OrderStatus
+from services import clock
 from services.errors import DomainError, DomainErrors
 from services.orders import coupons as coupon_rules
 from services.orders import lifecycle, payments
 from services.orders.cart import require_cart
-from services.orders.errors import OrderErrorCode, StockError, error
 from services.orders.coupons import Customer, customer_of
 from services.orders.details import check_delivery_date
+from services.orders.errors import OrderErrorCode, StockError, error
 from services.orders.lifecycle import Actor
 from services.orders.pricing import Pricing, price_cart
 from services.orders.reservations import RESERVATION_TTL
@@ -27,10 +28,6 @@ from services.orders.reservations import RESERVATION_TTL
 C = OrderErrorCode
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -222,7 +219,7 @@ async def complete_checkout(
     existing = await _replay(idempotency_key, cart_token=cart_token, user_id=user_id)
     if existing is not None:
         return CheckoutResult(existing, replayed=True)
-    at = at or _now()
+    at = at or clock.now()
     cart = await require_cart(token=cart_token, user_id=user_id)
     customer = customer_of(cart, user_id=user_id, account_email=user_email)
     pricing = await price_cart(cart=cart, customer=customer, at=at)

@@ -8,20 +8,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from models.accounts import Address
 from models.orders import Cart, Coupon, DeliveryMethod
+from services import clock
 from services.orders import coupons as coupon_rules
 from services.orders import payments
-from services.orders.errors import OrderErrorCode, error
 from services.orders.coupons import customer_of
+from services.orders.errors import OrderErrorCode, error
 from services.orders.pricing import price_cart, tariff
 
 C = OrderErrorCode
 DELIVERY_WINDOWS = ("09:00-12:00", "12:00-15:00", "15:00-18:00", "18:00-21:00")
 MAX_DELIVERY_DAYS_AHEAD = 30
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ async def set_delivery(
     DELIVERY_NOT_AVAILABLE when no delivery fees are defined in the cart's currency.
     """
     tariff(cart.currency)
-    today = (at or _now()).astimezone(UTC).date()
+    today = (at or clock.now()).astimezone(UTC).date()
     check_delivery_date(when, today=today)
     if window is not None:
         if method == DeliveryMethod.PARCEL_LOCKER:
@@ -174,7 +171,7 @@ async def apply_coupon(
     *, cart: Cart, code: str, user_id: int | None, email: str | None, at: datetime | None = None
 ) -> Cart:
     """Add a coupon after checking its limits, scope and the stacking rule."""
-    at = at or _now()
+    at = at or clock.now()
     coupon = await coupon_rules.find_coupon(code)
     codes = list(cart.coupon_codes or [])
     if coupon.code in codes:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from models.orders import Order, OrderEvent, OrderStatus
+from services import clock
 from services.orders.errors import OrderErrorCode, error
 
 S = OrderStatus
@@ -46,10 +46,6 @@ class Actor:
 SYSTEM = Actor("system")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def can_transition(current: OrderStatus | str, target: OrderStatus | str) -> bool:
     """True when `target` may follow `current`."""
     return OrderStatus(target) in ALLOWED[OrderStatus(current)]
@@ -82,7 +78,7 @@ async def transition(
     concurrent transitions of one order cannot both win.
     """
     check_transition(order.status, target)
-    values = {"status": target, "updated_at": now(), **(changes or {})}
+    values = {"status": target, "updated_at": clock.now(), **(changes or {})}
     updated = await Order.filter(id=order.id, status=order.status, **(conditions or {})).update(
         **values
     )

@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
 from models.orders import Order, OrderStatus, Payment, PaymentStatus
+from services import clock
 from services.analytics.events import record_order_purchases
 from services.errors import DomainError
 from services.orders import lifecycle, settlement
@@ -59,10 +60,6 @@ IN_FLIGHT = (PaymentStatus.PENDING, PaymentStatus.AUTHORIZED)
 STALE_AFTER = timedelta(minutes=2)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class ChargeResult:
     payment: Payment
@@ -79,7 +76,7 @@ async def charge_in_flight(order_id: int, *, now: datetime | None = None) -> boo
     An authorization that has waited longer than STALE_AFTER for its capture was
     interrupted: cancelling the order may void it.
     """
-    fresh = (now or _now()) - STALE_AFTER
+    fresh = (now or clock.now()) - STALE_AFTER
     return (
         await Payment.filter(order_id=order_id, status=PaymentStatus.PENDING).exists()
         or await Payment.filter(
@@ -96,7 +93,7 @@ async def _claim(order: Order) -> Payment:
             raise error(C.ORDER_NOT_PAYABLE, f"Order {locked.number} is cancelled.")
         if locked.status != OrderStatus.UNPAID:
             raise error(C.ALREADY_PAID, f"Order {locked.number} is already paid.")
-        if locked.reserved_until is not None and locked.reserved_until <= _now():
+        if locked.reserved_until is not None and locked.reserved_until <= clock.now():
             raise error(
                 C.ORDER_NOT_PAYABLE,
                 f"The reservation of order {locked.number} has expired; please order again.",
@@ -133,7 +130,7 @@ def _unknown(payment: Payment, step: str, failure: Exception) -> ChargeResult:
 async def _move(payment: Payment, expected: PaymentStatus, **changes: object) -> bool:
     """Record a step of the payment unless someone else (recovery, a retry) already did."""
     moved = await Payment.filter(id=payment.id, status=expected).update(
-        updated_at=_now(), **changes
+        updated_at=clock.now(), **changes
     )
     if moved:
         for name, value in changes.items():
@@ -214,7 +211,7 @@ async def _settle_capture(payment: Payment, order: Order, actor: Actor) -> Charg
                 message=f"Paid {Decimal(payment.amount):.2f} {payment.currency} "
                 f"({payment.provider}).",
                 data={"payment_id": payment.id},
-                changes={"paid_at": _now(), "reserved_until": None},
+                changes={"paid_at": clock.now(), "reserved_until": None},
             )
             refunds = []
         else:
@@ -291,7 +288,7 @@ async def mark_paid_without_payment(*, order: Order, actor: Actor) -> None:
         OrderStatus.PAID,
         actor=actor,
         message="Nothing to pay: the total is 0.00.",
-        changes={"paid_at": _now(), "reserved_until": None},
+        changes={"paid_at": clock.now(), "reserved_until": None},
     )
     await record_purchase(order)
 

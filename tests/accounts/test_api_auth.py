@@ -9,6 +9,7 @@ import pytest
 
 from models.accounts import RefreshToken, User
 from models.orders import Cart
+from services import clock
 from services.accounts import tokens
 from tests.factories import DEFAULT_PASSWORD, auth_headers, create_user, unique
 
@@ -177,7 +178,7 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(gql: Any) -> None:
     # Past the grace window for concurrent refreshes, presenting the rotated token again
     # looks like theft.
     await RefreshToken.filter(token_hash=tokens.hash_token(first_refresh)).update(
-        rotated_at=tokens.now() - tokens.ROTATION_GRACE - timedelta(seconds=1)
+        rotated_at=clock.now() - tokens.ROTATION_GRACE - timedelta(seconds=1)
     )
     reused = (await gql(REFRESH, {"token": first_refresh}))["data"]["refreshToken"]
     assert [e["code"] for e in reused["errors"]] == ["INVALID_TOKEN"]
@@ -240,7 +241,7 @@ async def test_expired_and_forged_access_tokens_make_a_guest(gql: Any) -> None:
 
 
 async def test_access_token_lasts_fifteen_minutes(gql: Any) -> None:
-    before = tokens.now()
+    before = clock.now()
     login = await _register(gql)
 
     expires = datetime.fromisoformat(login["accessTokenExpiresAt"])

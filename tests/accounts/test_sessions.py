@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from models.accounts import RefreshToken, User
+from services import clock
 from services.accounts import tokens
 from services.accounts import users as user_service
 from tests.conftest import using_postgres
@@ -109,7 +110,7 @@ async def test_refreshed_access_token_belongs_to_the_same_session(gql: Any) -> N
 async def test_a_just_rotated_token_still_refreshes_within_the_grace_window() -> None:
     user = await create_user()
     pair = await tokens.issue_token_pair(user=user)
-    start = tokens.now()
+    start = clock.now()
 
     _, first = await user_service.refresh(refresh_token=pair.refresh_token, at=start)
     _, second = await user_service.refresh(
@@ -128,7 +129,7 @@ async def test_a_just_rotated_token_still_refreshes_within_the_grace_window() ->
 async def test_reuse_after_the_grace_window_ends_the_whole_session() -> None:
     user = await create_user()
     pair = await tokens.issue_token_pair(user=user)
-    start = tokens.now()
+    start = clock.now()
     _, newer = await user_service.refresh(refresh_token=pair.refresh_token, at=start)
 
     with pytest.raises(user_service.DomainError) as raised:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,10 +30,6 @@ PRODUCT_KEYS = frozenset(
 )
 VARIANT_KEYS = frozenset({"sku", "name", "price", "compare_at_price", "options", "stock"})
 CATEGORY_KEYS = frozenset({"name", "slug", "description", "parent_id", "position"})
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def bad(problems: list[DomainError], code: Code, message: str, field: str) -> None:

@@ -22,12 +22,12 @@ from services.catalog.admin.common import (
     check,
     clean_text,
     free_slug,
-    now,
     unique_write,
     validate_slug,
 )
 from services.catalog.importer import slugify
 from services.catalog.writes import refresh_products
+from services.clock import now
 from services.errors import DomainError
 from services.transactions import transaction
 
