@@ -87,7 +87,7 @@ async def create_product(
     price: str = "24.99",
 ) -> Product:
     """A full product (variants, image, certification, brand, category, tag), search-indexed."""
-    from services.catalog.writes import refresh_products
+    from services.catalog.denormalize import refresh_products
 
     slug = unique("full-product")
     product = await Product.create(

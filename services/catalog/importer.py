@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from models.catalog import Brand, Category, Product, ProductStatus, Variant
-from services.catalog.writes import analyze_tables, refresh_products
+from services.catalog.denormalize import analyze_tables, refresh_products
 from services.transactions import transaction
 
 SOURCE = "online-retail"

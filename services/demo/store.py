@@ -22,8 +22,8 @@ from models.catalog import (
     Tag,
     Variant,
 )
+from services.catalog.denormalize import analyze_tables, refresh_products
 from services.catalog.importer import slugify
-from services.catalog.writes import analyze_tables, refresh_products
 
 # Fixed so that the same seed gives byte-for-byte the same store on any day.
 from services.demo.data import (

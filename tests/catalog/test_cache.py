@@ -12,7 +12,7 @@ from aiocache import Cache
 from models.catalog import Product, ProductStatus
 from services import cache
 from services.catalog import suggestions
-from services.catalog.writes import refresh_products
+from services.catalog.denormalize import refresh_products
 from tests.factories import unique
 
 pytestmark = pytest.mark.usefixtures("app")

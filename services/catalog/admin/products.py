@@ -25,8 +25,8 @@ from services.catalog.admin.common import (
     unique_write,
     validate_slug,
 )
+from services.catalog.denormalize import refresh_products
 from services.catalog.importer import slugify
-from services.catalog.writes import refresh_products
 from services.clock import now
 from services.errors import DomainError
 from services.transactions import transaction
