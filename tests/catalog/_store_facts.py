@@ -88,7 +88,7 @@ async def seed_facts(products: int, seed: int) -> dict[str, Any]:
     )
     from services.catalog.search import search_products
     from services.demo import seed_demo_store, store_is_empty
-    from services.demo.data import HISTORY_DAYS, REFERENCE_DATE
+    from services.demo.catalogue import HISTORY_DAYS, REFERENCE_DATE
 
     empty_before = await store_is_empty()
     report = await seed_demo_store(products=products, seed=seed)

@@ -1,53 +1,17 @@
-"""The demo store's catalogue: category tree, product kinds, brands, tags and words."""
+"""The demo store's product kinds: what the products of each leaf category look like."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-
-REFERENCE_DATE = datetime(2026, 11, 1, tzinfo=UTC)
-HISTORY_DAYS = 730
-BATCH_SIZE = 500
-IMAGE_BASE = "https://img.shopgraph.example/products"
 
 _COLOURS = ("Red", "Blue", "Green", "Yellow", "Orange", "Purple", "Pink", "Teal", "Black")
 _PASTELS = ("Sage", "Sand", "Dusty Pink", "Mint", "Oat", "Sky Blue", "Lavender", "Cream")
 _NATURAL = ("Natural", "Rainbow", "Pastel", "Walnut", "White")
 _KID_SIZES = ("2-3Y", "3-4Y", "4-5Y", "5-6Y", "7-8Y", "9-10Y")
 
-BRANDS = (
-    "LEGO", "Brickwell", "Woodland Toy Co.", "Little Acorn", "Kiddo Lab", "Sprout & Stone",
-    "Polar Bear Toys", "Zoomtrax", "Pebble & Moss", "TinkerNest", "Maple Mouse", "Bright Owl",
-    "Orbit Kids", "Puzzlewright", "Crayonia", "Clayworks Junior", "DollyDale", "Hero Forge",
-    "Wonderwheel", "Sandpiper Outdoor", "Bolt Robotics", "Stargazer Science", "Tiny Chef",
-    "Magnavo", "Meadow & Co.",
-)  # fmt: skip
-TAGS = (
-    "bestseller", "new-arrival", "eco-friendly", "montessori", "gift-idea", "rainy-day",
-    "educational", "outdoor", "for-toddlers", "for-babies", "stem", "screen-free",
-    "travel-friendly", "party-favour", "christmas-gift", "birthday-gift", "award-winner",
-    "family-game", "solo-play", "fine-motor-skills", "gross-motor-skills", "creativity",
-    "imaginative-play", "sensory", "wooden", "plastic-free", "made-in-europe", "collectible",
-    "limited-edition", "sustainable-packaging", "battery-free", "rechargeable", "washable",
-    "glow-in-the-dark", "magnetic", "musical", "teen-approved", "early-learning",
-    "bath-time", "cooperative-play",
-)  # fmt: skip
-_TAG_NAMES = {
-    "stem": "STEM",
-    "eco-friendly": "Eco-friendly",
-    "plastic-free": "Plastic-free",
-    "battery-free": "Battery-free",
-    "travel-friendly": "Travel-friendly",
-    "glow-in-the-dark": "Glow-in-the-dark",
-    "made-in-europe": "Made in Europe",
-    "screen-free": "Screen-free",
-    "teen-approved": "Teen-approved",
-}
-_GENERAL_TAGS = ("gift-idea", "birthday-gift", "christmas-gift", "new-arrival", "award-winner")
-
 
 @dataclass(frozen=True)
-class _Kind:
+class Kind:
     """What products in one leaf category look like."""
 
     nouns: tuple[str, ...]
@@ -67,22 +31,10 @@ class _Kind:
     weight: int = 10
 
 
-@dataclass(frozen=True)
-class _Node:
-    name: str
-    kind: _Kind | None = None
-    children: tuple[_Node, ...] = ()
-    slug: str = ""
-
-
-def _n(name: str, kind: _Kind | None = None, *children: _Node, slug: str = "") -> _Node:
-    return _Node(name=name, kind=kind, children=children, slug=slug)
-
-
 _PLASTIC = ("ABS plastic", "recycled plastic")
 _WOOD = ("FSC wood", "beech wood", "water-based paint")
 
-TECHNIC = _Kind(
+TECHNIC = Kind(
     nouns=("Race Car", "Off-Road Truck", "Excavator", "Mobile Crane", "Motorbike", "Tractor",
            "Rally Car", "Bulldozer", "Rescue Helicopter", "Supercar", "Dump Truck", "Forklift",
            "Monster Truck", "Formula Racer", "Tow Truck", "Concrete Mixer"),
@@ -96,7 +48,7 @@ TECHNIC = _Kind(
     tags=("collectible", "stem", "teen-approved", "educational", "rainy-day"),
     batteries=("AAA",), battery_share=0.12, weight=18,
 )  # fmt: skip
-CITY = _Kind(
+CITY = Kind(
     nouns=("Fire Station", "Police Car", "Train Station", "Garbage Truck", "Hospital",
            "Ice Cream Van", "Farm", "Airport", "Space Shuttle", "Pizza Shop", "Camper Van",
            "Harbour", "Ambulance", "Street Sweeper"),
@@ -107,7 +59,7 @@ CITY = _Kind(
               "Combine it with other sets to grow a whole town."),
     tags=("imaginative-play", "rainy-day", "collectible"), weight=12,
 )  # fmt: skip
-CLASSIC_BRICKS = _Kind(
+CLASSIC_BRICKS = Kind(
     nouns=("Creative Brick Box", "Brick Bucket", "Baseplate Set", "Bricks & Wheels",
            "Windows & Doors Pack", "Brick Tub"),
     adjectives=("Large", "Medium", "Rainbow", "Starter", "Deluxe", "900-Piece", "500-Piece"),
@@ -116,7 +68,7 @@ CLASSIC_BRICKS = _Kind(
               "A sturdy storage box keeps every piece together."),
     tags=("creativity", "rainy-day", "screen-free"), weight=8,
 )  # fmt: skip
-BIG_BRICKS = _Kind(
+BIG_BRICKS = Kind(
     nouns=("Big Brick Box", "Number Train", "First Farm", "Animal Bricks", "Stacking Bricks"),
     adjectives=("Chunky", "Soft", "Bright", "My First", "Jumbo"),
     brands=("LEGO", "Brickwell", "Little Acorn"), ages=(18, 60), prices=(12, 69),
@@ -124,7 +76,7 @@ BIG_BRICKS = _Kind(
     features=("Large bricks sized for little hands and impossible to swallow.",),
     tags=("for-toddlers", "fine-motor-skills", "early-learning"), weight=6,
 )  # fmt: skip
-MAGNETIC = _Kind(
+MAGNETIC = Kind(
     nouns=("Magnetic Tile Set", "Magnetic Building Set", "Magnetic Marble Run", "Magnetic Castle"),
     adjectives=("60-Piece", "100-Piece", "Clear Colour", "Glow", "Starter", "Mega"),
     brands=("Magnavo", "TinkerNest"), ages=(36, 120), prices=(19, 129),
@@ -132,7 +84,7 @@ MAGNETIC = _Kind(
     features=("Strong magnets in every edge make tall towers easy.",),
     tags=("magnetic", "stem", "creativity"), palette=("Clear Colour", "Pastel", "Rainbow"),
 )  # fmt: skip
-WOODEN_BLOCKS = _Kind(
+WOODEN_BLOCKS = Kind(
     nouns=("Stacking Blocks", "Castle Blocks", "Rainbow Arch", "Block Set", "Domino Run"),
     adjectives=("Natural", "Painted", "50-Piece", "100-Piece", "Montessori", "Nordic"),
     brands=("Woodland Toy Co.", "Sprout & Stone", "Maple Mouse"), ages=(12, 72), prices=(14, 89),
@@ -140,7 +92,7 @@ WOODEN_BLOCKS = _Kind(
     features=("Sanded smooth and finished with water-based paint.",),
     tags=("wooden", "montessori", "plastic-free", "eco-friendly"),
 )  # fmt: skip
-FASHION_DOLLS = _Kind(
+FASHION_DOLLS = Kind(
     nouns=("Fashion Doll", "Doll & Wardrobe", "Doll Salon", "Doll Camper", "Doll Closet"),
     adjectives=("Pop Star", "Astronaut", "Beach Day", "Party", "Career", "Vet", "Explorer"),
     brands=("DollyDale", "Polar Bear Toys"), ages=(36, 120), prices=(9, 79),
@@ -148,7 +100,7 @@ FASHION_DOLLS = _Kind(
     features=("Comes with outfits and accessories to mix and match.",),
     tags=("imaginative-play", "collectible"), palette=("Pink", "Purple", "Teal", "Gold"),
 )  # fmt: skip
-BABY_DOLLS = _Kind(
+BABY_DOLLS = Kind(
     nouns=("Baby Doll", "Doll Pram", "Doll Nursery Set", "Doll High Chair"),
     adjectives=("Soft", "Sleepy", "Bath", "First", "Cuddly"),
     brands=("DollyDale", "Little Acorn", "Meadow & Co."), ages=(18, 72), prices=(12, 69),
@@ -156,7 +108,7 @@ BABY_DOLLS = _Kind(
     features=("A soft body and washable clothes for everyday care play.",),
     tags=("imaginative-play", "washable", "for-toddlers"), palette=_PASTELS,
 )  # fmt: skip
-DOLLHOUSES = _Kind(
+DOLLHOUSES = Kind(
     nouns=("Dollhouse", "Furniture Set", "Treehouse", "Town House", "Kitchen Furniture"),
     adjectives=("Wooden", "Three-Storey", "Cottage", "Modern", "Victorian"),
     brands=("Woodland Toy Co.", "DollyDale", "Maple Mouse"), ages=(36, 120), prices=(19, 189),
@@ -164,7 +116,7 @@ DOLLHOUSES = _Kind(
     features=("Opening doors, a working lift and plenty of room for furniture.",),
     tags=("wooden", "imaginative-play", "eco-friendly"), weight=8,
 )  # fmt: skip
-ACTION_FIGURES = _Kind(
+ACTION_FIGURES = Kind(
     nouns=("Hero Figure", "Robot Figure", "Dinosaur Figure", "Knight Figure", "Figure Set"),
     adjectives=("Poseable", "Mega", "Galactic", "Jurassic", "Ninja", "Legendary"),
     brands=("Hero Forge", "Polar Bear Toys"), ages=(48, 144), prices=(7, 49),
@@ -172,7 +124,7 @@ ACTION_FIGURES = _Kind(
     features=("Over twenty points of articulation for dramatic poses.",),
     tags=("collectible", "imaginative-play"),
 )  # fmt: skip
-RATTLES = _Kind(
+RATTLES = Kind(
     nouns=("Rattle", "Teether", "Teething Ring", "Grasping Toy", "Teether Keychain"),
     adjectives=("Bunny", "Rainbow", "Wooden", "Silicone", "Cloud", "Fox", "Star"),
     brands=("Little Acorn", "Sprout & Stone", "Meadow & Co."), ages=(0, 18), prices=(5, 24),
@@ -181,7 +133,7 @@ RATTLES = _Kind(
               "A gentle rattle sound and easy-grip shape."),
     tags=("for-babies", "sensory", "plastic-free", "washable"), weight=8,
 )  # fmt: skip
-SOFT_TOYS = _Kind(
+SOFT_TOYS = Kind(
     nouns=("Teddy Bear", "Plush Bunny", "Sleepy Sloth", "Plush Elephant", "Comforter",
            "Plush Whale", "Lion Cuddly Toy"),
     adjectives=("Snuggly", "Small", "Large", "Organic", "Knitted", "Floppy"),
@@ -190,7 +142,7 @@ SOFT_TOYS = _Kind(
     features=("Machine washable at 30 degrees.", "Soft enough for bedtime from day one."),
     tags=("washable", "for-babies", "eco-friendly"), weight=12,
 )  # fmt: skip
-STACKING = _Kind(
+STACKING = Kind(
     nouns=("Stacking Rings", "Shape Sorter", "Nesting Cups", "Stacking Tower", "Sorting Box"),
     adjectives=("Rainbow", "Wooden", "Montessori", "Soft", "Pastel"),
     brands=("Little Acorn", "Sprout & Stone", "Woodland Toy Co."), ages=(6, 36), prices=(8, 34),
@@ -198,7 +150,7 @@ STACKING = _Kind(
     features=("Teaches size, shape and colour through play.",),
     tags=("montessori", "early-learning", "fine-motor-skills", "for-toddlers"),
 )  # fmt: skip
-ACTIVITY_GYMS = _Kind(
+ACTIVITY_GYMS = Kind(
     nouns=("Play Gym", "Activity Cube", "Play Mat", "Busy Board"),
     adjectives=("Musical", "Wooden", "Jungle", "Ocean", "Sensory"),
     brands=("Little Acorn", "Bright Owl"), ages=(0, 24), prices=(19, 99),
@@ -206,7 +158,7 @@ ACTIVITY_GYMS = _Kind(
     features=("Hanging toys encourage reaching and tummy time.",),
     tags=("for-babies", "sensory", "musical"), batteries=("AAA",), battery_share=0.3, weight=6,
 )  # fmt: skip
-PUSH_PULL = _Kind(
+PUSH_PULL = Kind(
     nouns=("Baby Walker", "Pull-Along Dog", "Push Wagon", "Pull-Along Snail", "Push Toy"),
     adjectives=("Wooden", "Classic", "Rainbow", "Activity"),
     brands=("Woodland Toy Co.", "Maple Mouse", "Bright Owl"), ages=(12, 48), prices=(14, 79),
@@ -214,7 +166,7 @@ PUSH_PULL = _Kind(
     features=("Steady wheels and a sturdy handle support first steps.",),
     tags=("gross-motor-skills", "for-toddlers", "wooden"), weight=6,
 )  # fmt: skip
-BALANCE_BIKES = _Kind(
+BALANCE_BIKES = Kind(
     nouns=("Balance Bike", "Wooden Balance Bike", "Balance Bike with Brake"),
     adjectives=("Lightweight", "Adjustable", "Retro", "Trail", "City"),
     brands=("Wonderwheel", "Sandpiper Outdoor"), ages=(24, 72), prices=(49, 189),
@@ -223,7 +175,7 @@ BALANCE_BIKES = _Kind(
               "Air tyres roll smoothly over grass and gravel."),
     tags=("outdoor", "gross-motor-skills"), weight=8,
 )  # fmt: skip
-SCOOTERS = _Kind(
+SCOOTERS = Kind(
     nouns=("Scooter", "Three-Wheel Scooter", "Kick Scooter", "Folding Scooter"),
     adjectives=("Light-Up", "Mini", "Maxi", "Sport", "Foldable"),
     brands=("Wonderwheel", "Zoomtrax"), ages=(36, 144), prices=(29, 149),
@@ -231,7 +183,7 @@ SCOOTERS = _Kind(
     features=("Lean-to-steer design builds balance and confidence.",),
     tags=("outdoor", "gross-motor-skills"),
 )  # fmt: skip
-GARDEN_GAMES = _Kind(
+GARDEN_GAMES = Kind(
     nouns=("Croquet Set", "Ring Toss", "Kubb Game", "Giant Dominoes", "Bowling Set"),
     adjectives=("Family", "Wooden", "Garden", "Travel", "Giant"),
     brands=("Sandpiper Outdoor", "Woodland Toy Co."), ages=(48, None), prices=(14, 89),
@@ -239,7 +191,7 @@ GARDEN_GAMES = _Kind(
     features=("Packs into a canvas bag for picnics and the beach.",),
     tags=("outdoor", "family-game", "wooden"),
 )  # fmt: skip
-SAND_WATER = _Kind(
+SAND_WATER = Kind(
     nouns=("Sand Bucket Set", "Water Table", "Sand Mill", "Water Pistol", "Beach Set"),
     adjectives=("Seaside", "Big", "Recycled", "Splash", "Octopus"),
     brands=("Sandpiper Outdoor", "Pebble & Moss"), ages=(18, 96), prices=(6, 79),
@@ -247,7 +199,7 @@ SAND_WATER = _Kind(
     features=("Made from recycled plastic and built to survive the beach.",),
     tags=("outdoor", "eco-friendly", "for-toddlers"),
 )  # fmt: skip
-SWINGS = _Kind(
+SWINGS = Kind(
     nouns=("Swing Seat", "Slide", "Climbing Dome", "Nest Swing", "Trapeze Bar"),
     adjectives=("Garden", "Wave", "Toddler", "Rainbow", "Adventure"),
     brands=("Sandpiper Outdoor",), ages=(24, 96), prices=(39, 299),
@@ -255,7 +207,7 @@ SWINGS = _Kind(
     features=("Weather-resistant and tested to carry up to 60 kg.",),
     tags=("outdoor", "gross-motor-skills"), weight=5,
 )  # fmt: skip
-PUZZLES_1000 = _Kind(
+PUZZLES_1000 = Kind(
     nouns=("Jigsaw Puzzle 1000 Pieces", "Jigsaw Puzzle 1500 Pieces", "Panorama Puzzle 2000 Pieces",
            "Jigsaw Puzzle 3000 Pieces"),
     adjectives=("Alpine Lake", "Venice Canals", "Night Sky", "Vintage Map", "Autumn Forest",
@@ -266,7 +218,7 @@ PUZZLES_1000 = _Kind(
               "A poster of the motif is included in the box."),
     tags=("rainy-day", "screen-free", "solo-play"), weight=12,
 )  # fmt: skip
-KIDS_PUZZLES = _Kind(
+KIDS_PUZZLES = Kind(
     nouns=("Jigsaw Puzzle 48 Pieces", "Jigsaw Puzzle 100 Pieces", "Floor Puzzle", "Puzzle Box"),
     adjectives=("Dinosaur", "Space", "Farm", "Ocean", "Fairy Tale", "World Map"),
     brands=("Puzzlewright", "Bright Owl"), ages=(36, 120), prices=(7, 24),
@@ -274,7 +226,7 @@ KIDS_PUZZLES = _Kind(
     features=("Extra-thick pieces that little hands can fit together.",),
     tags=("rainy-day", "early-learning", "screen-free"),
 )  # fmt: skip
-BOARD_GAMES = _Kind(
+BOARD_GAMES = Kind(
     nouns=("Board Game", "Strategy Game", "Cooperative Game", "Memory Game", "Dice Game"),
     adjectives=("Treasure Island", "Dragon Quest", "Rainforest Rescue", "Space Race",
                 "Castle Siege", "Mystery Manor", "Harvest Time", "Pirate Cove"),
@@ -284,7 +236,7 @@ BOARD_GAMES = _Kind(
               "Simple rules for children, real choices for grown-ups."),
     tags=("family-game", "rainy-day", "screen-free", "cooperative-play"), weight=12,
 )  # fmt: skip
-CARD_GAMES = _Kind(
+CARD_GAMES = Kind(
     nouns=("Card Game", "Quartet Cards", "Snap Cards", "Trivia Cards"),
     adjectives=("Animal", "Speedy", "Monster", "Family", "Pocket"),
     brands=("Puzzlewright", "Orbit Kids"), ages=(60, None), prices=(5, 19),
@@ -292,7 +244,7 @@ CARD_GAMES = _Kind(
     features=("Fits in a pocket for trains, planes and waiting rooms.",),
     tags=("travel-friendly", "family-game", "party-favour"), weight=6,
 )  # fmt: skip
-DRAWING = _Kind(
+DRAWING = Kind(
     nouns=("Crayon Set", "Colouring Book", "Marker Set", "Easel", "Chalk Set", "Paint Box"),
     adjectives=("Washable", "Beeswax", "Jumbo", "Neon", "Watercolour", "Double-Sided"),
     brands=("Crayonia", "Meadow & Co."), ages=(36, 144), prices=(5, 69),
@@ -300,7 +252,7 @@ DRAWING = _Kind(
     features=("Non-toxic colours that wash out of clothes.",),
     tags=("creativity", "rainy-day", "washable"),
 )  # fmt: skip
-CLAY = _Kind(
+CLAY = Kind(
     nouns=("Modelling Clay Set", "Play Dough Tubs", "Air-Dry Clay Kit", "Dough Bakery"),
     adjectives=("Rainbow", "Natural", "Glitter", "Mega", "Ocean"),
     brands=("Clayworks Junior", "Crayonia"), ages=(36, 120), prices=(6, 34),
@@ -308,7 +260,7 @@ CLAY = _Kind(
     features=("Soft, non-toxic and stays fresh in resealable tubs.",),
     tags=("creativity", "sensory", "fine-motor-skills"), weight=6,
 )  # fmt: skip
-CRAFT_KITS = _Kind(
+CRAFT_KITS = Kind(
     nouns=("Bead Kit", "Friendship Bracelet Kit", "Knitting Kit", "Sewing Kit", "Slime Kit",
            "Weaving Loom", "Candle Making Kit"),
     adjectives=("Deluxe", "Rainbow", "Starter", "Galaxy", "Boho"),
@@ -317,7 +269,7 @@ CRAFT_KITS = _Kind(
     features=("Everything needed for a first project, with step-by-step instructions.",),
     tags=("creativity", "rainy-day", "party-favour"),
 )  # fmt: skip
-RC_CARS = _Kind(
+RC_CARS = Kind(
     nouns=("RC Monster Truck", "RC Drift Car", "RC Rock Crawler", "RC Stunt Car",
            "RC Race Buggy", "RC Amphibious Truck"),
     adjectives=("High-Speed", "All-Terrain", "1:16", "1:24", "Turbo", "Waterproof"),
@@ -327,7 +279,7 @@ RC_CARS = _Kind(
               "Rubber tyres and sprung suspension tackle grass and gravel."),
     tags=("outdoor", "rechargeable"), batteries=("rechargeable Li-ion", "AA"), weight=12,
 )  # fmt: skip
-DRONES = _Kind(
+DRONES = Kind(
     nouns=("Mini Drone", "Camera Drone", "Stunt Drone", "Foldable Drone"),
     adjectives=("Beginner", "Hover", "Pocket", "Flip", "Sky"),
     brands=("Zoomtrax", "Bolt Robotics"), ages=(120, None), prices=(29, 149),
@@ -336,7 +288,7 @@ DRONES = _Kind(
     tags=("outdoor", "rechargeable", "teen-approved"), batteries=("rechargeable Li-ion",),
     weight=6,
 )  # fmt: skip
-WOODEN_RAILWAY = _Kind(
+WOODEN_RAILWAY = Kind(
     nouns=("Railway Starter Set", "Train Set", "Railway Bridge", "Engine Shed", "Track Pack"),
     adjectives=("Wooden", "Figure-of-Eight", "Mountain", "Harbour", "Farm"),
     brands=("Woodland Toy Co.", "Maple Mouse"), ages=(36, 96), prices=(12, 119),
@@ -344,7 +296,7 @@ WOODEN_RAILWAY = _Kind(
     features=("Compatible with every major wooden track system.",),
     tags=("wooden", "imaginative-play", "eco-friendly"), weight=8,
 )  # fmt: skip
-ELECTRIC_TRAINS = _Kind(
+ELECTRIC_TRAINS = Kind(
     nouns=("Electric Train Set", "Battery Locomotive", "Steam Train Set", "Freight Train"),
     adjectives=("Express", "Classic", "Light & Sound", "Mountain"),
     brands=("Zoomtrax", "Polar Bear Toys"), ages=(72, None), prices=(29, 199),
@@ -352,7 +304,7 @@ ELECTRIC_TRAINS = _Kind(
     features=("Real headlights and a whistle at the push of a button.",),
     tags=("collectible",), batteries=("AA", "C"), weight=6,
 )  # fmt: skip
-DIECAST = _Kind(
+DIECAST = Kind(
     nouns=("Die-Cast Car", "Die-Cast Fire Engine", "Car Transporter", "Vintage Roadster"),
     adjectives=("1:43", "1:64", "Classic", "Rally", "Police"),
     brands=("Zoomtrax", "Hero Forge"), ages=(36, None), prices=(4, 39),
@@ -360,7 +312,7 @@ DIECAST = _Kind(
     features=("Die-cast metal body with opening doors.",),
     tags=("collectible", "party-favour"), weight=6,
 )  # fmt: skip
-CODING_ROBOTS = _Kind(
+CODING_ROBOTS = Kind(
     nouns=("Coding Robot", "Robot Kit", "Line-Following Robot", "Coding Caterpillar",
            "Programmable Rover"),
     adjectives=("Smart", "Screen-Free", "Bluetooth", "Build-Your-Own", "Junior"),
@@ -370,7 +322,7 @@ CODING_ROBOTS = _Kind(
     tags=("stem", "educational", "rechargeable"),
     batteries=("rechargeable Li-ion", "AAA"), weight=8,
 )  # fmt: skip
-SCIENCE_KITS = _Kind(
+SCIENCE_KITS = Kind(
     nouns=("Chemistry Set", "Crystal Growing Kit", "Volcano Kit", "Slime Lab", "Fossil Dig Kit",
            "Weather Station"),
     adjectives=("Junior", "Mega", "Glow-in-the-Dark", "Kitchen", "Explorer"),
@@ -379,7 +331,7 @@ SCIENCE_KITS = _Kind(
     features=("Twenty experiments explained in a full-colour booklet.",),
     tags=("stem", "educational", "rainy-day"),
 )  # fmt: skip
-ELECTRONICS_KITS = _Kind(
+ELECTRONICS_KITS = Kind(
     nouns=("Circuit Kit", "Snap Circuits Set", "Solar Robot Kit", "Radio Kit"),
     adjectives=("Starter", "Advanced", "Solar", "Musical"),
     brands=("Kiddo Lab", "Bolt Robotics", "TinkerNest"), ages=(96, None), prices=(24, 99),
@@ -387,7 +339,7 @@ ELECTRONICS_KITS = _Kind(
     features=("Snap-together parts, no soldering required.",),
     tags=("stem", "educational"), batteries=("AA", "9V"), weight=6,
 )  # fmt: skip
-OPTICS = _Kind(
+OPTICS = Kind(
     nouns=("Microscope", "Telescope", "Binoculars", "Magnifier Set"),
     adjectives=("Junior", "LED", "Explorer", "Pocket", "Night Sky"),
     brands=("Stargazer Science", "Kiddo Lab"), ages=(96, None), prices=(14, 149),
@@ -395,7 +347,7 @@ OPTICS = _Kind(
     features=("Real glass optics with up to 400x magnification.",),
     tags=("stem", "educational", "outdoor"), batteries=("AA",), battery_share=0.5, weight=6,
 )  # fmt: skip
-PLAY_KITCHENS = _Kind(
+PLAY_KITCHENS = Kind(
     nouns=("Play Kitchen", "Toy Food Set", "Tea Set", "Cafe Counter", "Market Stall"),
     adjectives=("Wooden", "Corner", "Retro", "Mini", "Deluxe"),
     brands=("Tiny Chef", "Woodland Toy Co."), ages=(36, 96), prices=(12, 199),
@@ -403,7 +355,7 @@ PLAY_KITCHENS = _Kind(
     features=("Clicking hob knobs and a ticking oven timer.",),
     tags=("imaginative-play", "wooden", "cooperative-play"), weight=8,
 )  # fmt: skip
-DRESS_UP = _Kind(
+DRESS_UP = Kind(
     nouns=("Knight Costume", "Astronaut Costume", "Princess Dress", "Dinosaur Costume",
            "Firefighter Costume", "Pirate Costume"),
     adjectives=("Deluxe", "Reversible", "Glow", "Classic"),
@@ -412,39 +364,3 @@ DRESS_UP = _Kind(
     features=("Machine washable and easy to put on without help.",),
     tags=("imaginative-play", "washable", "party-favour"),
 )  # fmt: skip
-
-TREE = (
-    _n("Building & Construction", None,
-       _n("Bricks", None, _n("Technic", TECHNIC), _n("City Sets", CITY),
-          _n("Classic Bricks", CLASSIC_BRICKS), _n("Big Bricks", BIG_BRICKS)),
-       _n("Magnetic Tiles", MAGNETIC), _n("Wooden Blocks", WOODEN_BLOCKS)),
-    _n("Dolls & Playsets", None, _n("Fashion Dolls", FASHION_DOLLS),
-       _n("Baby Dolls", BABY_DOLLS), _n("Dollhouses", DOLLHOUSES),
-       _n("Action Figures", ACTION_FIGURES)),
-    _n("Baby & Toddler", None, _n("Rattles & Teethers", RATTLES), _n("Soft Toys", SOFT_TOYS),
-       _n("Stacking & Sorting", STACKING), _n("Activity Gyms", ACTIVITY_GYMS),
-       _n("Push & Pull Toys", PUSH_PULL)),
-    _n("Outdoor Play", None,
-       _n("Ride-ons", None, _n("Balance Bikes", BALANCE_BIKES), _n("Scooters", SCOOTERS)),
-       _n("Garden Games", GARDEN_GAMES), _n("Sand & Water", SAND_WATER),
-       _n("Swings & Slides", SWINGS)),
-    _n("Games & Puzzles", None,
-       _n("Jigsaw Puzzles", None, _n("1000+ pieces", PUZZLES_1000, slug="puzzles-1000-plus"),
-          _n("Kids' Puzzles", KIDS_PUZZLES)),
-       _n("Board Games", BOARD_GAMES), _n("Card Games", CARD_GAMES)),
-    _n("Arts & Crafts", None, _n("Drawing & Colouring", DRAWING),
-       _n("Modelling Clay", CLAY), _n("Craft Kits", CRAFT_KITS)),
-    _n("Vehicles & RC", None, _n("Remote Control Cars", RC_CARS), _n("Drones", DRONES),
-       _n("Trains & Tracks", None, _n("Wooden Railway", WOODEN_RAILWAY),
-          _n("Electric Trains", ELECTRIC_TRAINS)),
-       _n("Die-cast Cars", DIECAST)),
-    _n("STEM & Science", None, _n("Coding Robots", CODING_ROBOTS),
-       _n("Science Kits", SCIENCE_KITS), _n("Electronics Kits", ELECTRONICS_KITS),
-       _n("Microscopes & Telescopes", OPTICS)),
-    _n("Pretend Play", None, _n("Play Kitchens", PLAY_KITCHENS), _n("Dress-up", DRESS_UP)),
-)  # fmt: skip
-# Whatever the store size, these leaves get a few active products so that demos and tests
-# can rely on them (the search demo is "lego tecnic").
-_GUARANTEED = {"technic": 5}
-_NAME_SUFFIXES = ("Mini", "XL", "Deluxe", "Classic", "Junior", "Pro", "Gift Set", "Mk II")
-_SENTENCE_OPENERS = ("A", "This", "Our")
