@@ -1,8 +1,7 @@
-"""Catalog types: products, variants, categories, brands, tags, search and comparison."""
+"""Catalog types: products, variants, categories, brands and tags, and their connections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -14,10 +13,9 @@ from strawberry import relay
 from models import catalog as m
 from resolvers.catalog import queries
 from resolvers.context import Info
-from resolvers.pagination import Page
-from schema.nodes import LoadedNode, node_pk
-from services.catalog import suggestions as suggestion_service
-from services.catalog.listing import ProductFilter as ProductFilterSpec
+from schema.connections import CountedConnection
+from schema.nodes import LoadedNode
+from services.catalog.ages import age_label
 from services.catalog.listing import ProductSort as ProductSortSpec
 
 ProductStatus = strawberry.enum(
@@ -27,11 +25,6 @@ CertificationScheme = strawberry.enum(
     m.CertificationScheme,
     name="CertificationScheme",
     description="Toy-safety standards: EN 71 (EU), ASTM F963 (US), CCC (China), CE marking.",
-)
-SuggestionKind = strawberry.enum(
-    suggestion_service.SuggestionKind,
-    name="SuggestionKind",
-    description="Where a search suggestion comes from.",
 )
 
 
@@ -55,6 +48,10 @@ class ProductSort(Enum):
         "products without a rating come last, oldest first.",
     )
     NAME = strawberry.enum_value("name", description="Alphabetical by name.")
+
+
+def sort_spec(sort: ProductSort | None) -> ProductSortSpec | None:
+    return ProductSortSpec(str(sort.value)) if sort is not None else None
 
 
 class CatalogNode(LoadedNode):
@@ -94,20 +91,7 @@ class AgeRange:
 
     @strawberry.field(description='Human label, e.g. "3-6 years" or "18+ months".')
     def label(self) -> str:
-        return _age_label(self.min_months, self.max_months)
-
-
-def _age_label(low: int | None, high: int | None) -> str:
-    def fmt(months: int) -> str:
-        return f"{months // 12}" if months >= 24 and months % 12 == 0 else f"{months}"
-
-    unit_years = (low or 0) >= 24 and (low or 0) % 12 == 0 and (high is None or high % 12 == 0)
-    unit = "years" if unit_years else "months"
-    lo = fmt(low or 0) if unit_years else str(low or 0)
-    if high is None:
-        return f"{lo}+ {unit}"
-    hi = fmt(high) if unit_years else str(high)
-    return f"{lo}-{hi} {unit}"
+        return age_label(self.min_months, self.max_months)
 
 
 @strawberry.type(description="What a toy needs to run on batteries.")
@@ -276,9 +260,9 @@ class CategoryType(CatalogNode):
         sort: ProductSort | None = None,
     ) -> ProductConnection:
         page = await queries.category_products(
-            info, category_id=self.id, first=first, after=after, sort=_sort(sort)
+            info, category_id=self.id, first=first, after=after, sort=sort_spec(sort)
         )
-        return ProductConnection.from_page(page)
+        return ProductConnection.from_page(page, ProductType.from_model)
 
 
 @strawberry.type(name="Product", description="A product of the catalog with its variants.")
@@ -377,221 +361,21 @@ class ProductType(CatalogNode):
         return any(row.stock > 0 for row in rows)
 
 
-def _connection_fields(page: Page[Any], convert: Callable[[Any], Any]) -> dict[str, Any]:
-    edges = [
-        relay.Edge(node=convert(row), cursor=page.cursor(index))
-        for index, row in enumerate(page.items)
-    ]
-    return {
-        "edges": edges,
-        "page_info": relay.PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        "total_count": page.total,
-    }
-
-
-TOTAL_COUNT = "How many items the whole list holds."
-
-
 @strawberry.type(description="A page of products.")
-class ProductConnection(relay.Connection[ProductType]):
-    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
-
-    @classmethod
-    def from_page(cls, page: Page[Any]) -> ProductConnection:
-        return cls(**_connection_fields(page, ProductType.from_model))
+class ProductConnection(CountedConnection[ProductType]):
+    pass
 
 
 @strawberry.type(description="A page of categories.")
-class CategoryConnection(relay.Connection[CategoryType]):
-    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
-
-    @classmethod
-    def from_page(cls, page: Page[Any]) -> CategoryConnection:
-        return cls(**_connection_fields(page, CategoryType.from_model))
+class CategoryConnection(CountedConnection[CategoryType]):
+    pass
 
 
 @strawberry.type(description="A page of tags.")
-class TagConnection(relay.Connection[TagType]):
-    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
-
-    @classmethod
-    def from_page(cls, page: Page[Any]) -> TagConnection:
-        return cls(**_connection_fields(page, TagType.from_model))
+class TagConnection(CountedConnection[TagType]):
+    pass
 
 
 @strawberry.type(description="A page of brands.")
-class BrandConnection(relay.Connection[BrandType]):
-    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
-
-    @classmethod
-    def from_page(cls, page: Page[Any]) -> BrandConnection:
-        return cls(**_connection_fields(page, BrandType.from_model))
-
-
-@strawberry.input(description="A price bound; either end may be left open.")
-class PriceRangeInput:
-    gte: Decimal | None = None
-    lte: Decimal | None = None
-
-
-@strawberry.input(description="Narrow a product list. All given conditions must hold.")
-class ProductFilter:
-    categories: list[relay.GlobalID] | None = strawberry.field(
-        default=None, description="Category IDs; products of their descendants match too."
-    )
-    category_slugs: list[str] | None = strawberry.field(
-        default=None, description="Category slugs; products of their descendants match too."
-    )
-    tags: list[str] | None = strawberry.field(
-        default=None, description="Tag slugs; a product must carry all of them."
-    )
-    brands: list[str] | None = strawberry.field(
-        default=None, description="Brand slugs; a product of any of them matches."
-    )
-    price: PriceRangeInput | None = strawberry.field(
-        default=None, description="Products with a variant priced inside the range."
-    )
-    age_months: int | None = strawberry.field(
-        default=None, description="Products recommended for a child of this age in months."
-    )
-    in_stock: bool | None = strawberry.field(
-        default=None, description="True: at least one variant in stock; false: none."
-    )
-    certifications: list[CertificationScheme] | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Products holding all of these certificates."
-    )
-
-    def to_spec(self) -> ProductFilterSpec:
-        category_ids = []
-        for gid in self.categories or []:
-            pk = node_pk(gid.node_id) if gid.type_name == "Category" else None
-            category_ids.append(pk if pk is not None else -1)
-        return ProductFilterSpec(
-            category_ids=category_ids,
-            category_slugs=list(self.category_slugs or []),
-            tag_slugs=list(self.tags or []),
-            brand_slugs=list(self.brands or []),
-            price_min=self.price.gte if self.price else None,
-            price_max=self.price.lte if self.price else None,
-            age_months=self.age_months,
-            in_stock=self.in_stock,
-            certifications=[m.CertificationScheme(c) for c in self.certifications or []],
-        )
-
-
-@strawberry.type(description="A completion for the search box.")
-class SearchSuggestion:
-    text: str = strawberry.field(description="What to show and, when picked, search for.")
-    kind: SuggestionKind  # type: ignore[valid-type]
-    slug: str = strawberry.field(description="Slug of the product, category, brand or tag.")
-    score: float = strawberry.field(description="Higher is better; suggestions come sorted.")
-
-
-@strawberry.type(description="One attribute across the compared products.")
-class ComparisonRow:
-    key: str = strawberry.field(description="Stable machine name, e.g. `age`.")
-    label: str = strawberry.field(description='Human label, e.g. "Recommended age".')
-    values: list[str | None] = strawberry.field(
-        description="One value per product, in the order of `products`; null when unknown."
-    )
-    differs: bool = strawberry.field(description="True when the products differ here.")
-
-
-@strawberry.type(description="Products side by side, for a comparison table.")
-class ProductComparison:
-    products: list[ProductType]
-    rows: list[ComparisonRow]
-
-
-def _sort(sort: ProductSort | None) -> ProductSortSpec | None:
-    return ProductSortSpec(str(sort.value)) if sort is not None else None
-
-
-def _product_ids(ids: Sequence[relay.GlobalID]) -> list[int]:
-    return [(node_pk(gid.node_id) or -1) if gid.type_name == "Product" else -1 for gid in ids]
-
-
-@strawberry.type
-class CatalogQuery:
-    @strawberry.field(description="Active products, filtered, searched and sorted.")
-    async def products(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        search: str | None = None,
-        filter: ProductFilter | None = None,
-        sort: ProductSort | None = None,
-    ) -> ProductConnection:
-        """At most 100 per page; `search` tolerates typos ("lego tecnic" finds Technic)."""
-        page = await queries.products_page(
-            info,
-            first=first,
-            after=after,
-            text=search,
-            filters=filter.to_spec() if filter else ProductFilterSpec(),
-            sort=_sort(sort),
-        )
-        return ProductConnection.from_page(page)
-
-    @strawberry.field(description="One active product by ID or slug; null when not found.")
-    async def product(
-        self, info: Info, id: relay.GlobalID | None = None, slug: str | None = None
-    ) -> ProductType | None:
-        pk = None
-        if id is not None:
-            pk = node_pk(id.node_id) if id.type_name == "Product" else -1
-        row = await queries.product(info, product_id=pk, slug=slug)
-        return ProductType.from_model(row) if row is not None else None
-
-    @strawberry.field(description="Root categories; walk down with `children`.")
-    async def categories(
-        self, first: int | None = 100, after: str | None = None
-    ) -> CategoryConnection:
-        return CategoryConnection.from_page(await queries.root_categories(first, after))
-
-    @strawberry.field(description="One category by ID or slug; null when not found.")
-    async def category(
-        self, info: Info, id: relay.GlobalID | None = None, slug: str | None = None
-    ) -> CategoryType | None:
-        pk = None
-        if id is not None:
-            pk = node_pk(id.node_id) if id.type_name == "Category" else -1
-        row = await queries.category(info, category_id=pk, slug=slug)
-        return CategoryType.from_model(row) if row is not None else None
-
-    @strawberry.field(description="All tags, alphabetical.")
-    async def tags(self, first: int | None = 100, after: str | None = None) -> TagConnection:
-        return TagConnection.from_page(await queries.tags(first, after))
-
-    @strawberry.field(description="All brands, alphabetical.")
-    async def brands(self, first: int | None = 100, after: str | None = None) -> BrandConnection:
-        return BrandConnection.from_page(await queries.brands(first, after))
-
-    @strawberry.field(
-        description="Completions for what is typed so far, from product names, categories, "
-        "tags and brands, best first."
-    )
-    async def search_suggestions(self, prefix: str, first: int = 8) -> list[SearchSuggestion]:
-        found = await queries.search_suggestions(prefix=prefix, first=first)
-        return [
-            SearchSuggestion(text=s.text, kind=s.kind, slug=s.slug, score=s.score) for s in found
-        ]
-
-    @strawberry.field(
-        description="2 to 4 products side by side with their attributes aligned row by row."
-    )
-    async def compare_products(self, info: Info, ids: list[relay.GlobalID]) -> ProductComparison:
-        result = await queries.compare_products(info, product_ids=_product_ids(ids))
-        return ProductComparison(
-            products=[ProductType.from_model(p) for p in result.products],
-            rows=[
-                ComparisonRow(key=r.key, label=r.label, values=r.values, differs=r.differs)
-                for r in result.rows
-            ],
-        )
+class BrandConnection(CountedConnection[BrandType]):
+    pass

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from models.catalog import Brand, Category, Certification, Product, ProductStatus, Variant
 from services.catalog import visibility
+from services.catalog.ages import age_label
 
 MIN_PRODUCTS = 2
 MAX_PRODUCTS = 4
@@ -37,9 +38,7 @@ def _age(product: Product) -> str | None:
     low, high = product.min_age_months, product.max_age_months
     if low is None and high is None:
         return None
-    if high is None:
-        return f"{low}+ months"
-    return f"{low or 0}-{high} months"
+    return age_label(low, high)
 
 
 def _price(product: Product) -> str | None:

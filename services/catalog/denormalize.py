@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from models.catalog import Brand, Category, Product, Tag, Variant
+from services import sql
 from services.catalog import search, versioning
 from services.transactions import transaction
 
@@ -33,7 +34,7 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
 
     conn = connections.get("default")
     for chunk in _chunks(ids, 5000):
-        placeholders = ",".join(_placeholder(conn, i + 1) for i in range(len(chunk)))
+        placeholders = ",".join(sql.marks(conn, len(chunk)))
         rows = await conn.execute_query_dict(
             f"SELECT product_id, tag_id FROM {through} WHERE product_id IN ({placeholders})",
             list(chunk),
@@ -77,13 +78,13 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
     # One prepared UPDATE executed over many rows: one round trip per batch instead of per
     # product, which is what makes seeding 10,000 products take seconds.
     async with transaction() as tx:
-        slots = [_placeholder(tx, position) for position in range(1, 6)]
-        sql = (
+        slots = sql.marks(tx, 5)
+        statement = (
             f"UPDATE product SET search_document = {slots[0]}, price_min = {slots[1]}, "
             f"price_max = {slots[2]}, currency = {slots[3]} WHERE id = {slots[4]}"
         )
         for start in range(0, len(updates), 2000):
-            await tx.execute_many(sql, updates[start : start + 2000])
+            await tx.execute_many(statement, updates[start : start + 2000])
     search.invalidate_vocabulary()
     await versioning.bump()
     return len(products)
@@ -91,11 +92,6 @@ async def refresh_products(*, product_ids: Iterable[int] | None = None) -> int:
 
 def _path_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
-
-
-def _placeholder(conn: object, position: int) -> str:
-    dialect = getattr(getattr(conn, "capabilities", None), "dialect", "sqlite")
-    return f"${position}" if dialect == "postgres" else "?"
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:

@@ -21,6 +21,7 @@ from models.catalog import (
     Tag,
     Variant,
 )
+from services import sql
 from services.catalog import search, visibility
 
 
@@ -181,11 +182,10 @@ async def list_category_products(
     if not keys:
         return {}
     conn = connections.get("default")
-    postgres = conn.capabilities.dialect == "postgres"
     statuses = sorted(visibility.PUBLIC_STATUSES)
     params: list[object] = [*keys, *(str(status.value) for status in statuses)]
-    marks = [f"${n}" if postgres else "?" for n in range(1, len(params) + 1)]
-    key_marks, status_marks = ", ".join(marks[: len(keys)]), ", ".join(marks[len(keys) :])
+    key_marks = ", ".join(sql.marks(conn, len(keys)))
+    status_marks = ", ".join(sql.marks(conn, len(statuses), start=len(keys) + 1))
     ordering = _SQL_ORDERINGS[sort if sort in _SQL_ORDERINGS else ProductSort.NEWEST]
     # A category's products are those of every category whose path starts with its own
     # (paths hold only digits and slashes, so LIKE sees no wildcard but the trailing one).

@@ -16,6 +16,7 @@ from models.catalog import (
     Tag,
     Variant,
 )
+from services import sql
 from services.catalog.denormalize import analyze_tables, refresh_products
 from services.catalog.importer import slugify
 from services.demo.catalogue import BATCH_SIZE, BRANDS, TAG_NAMES, TAGS, TREE, Node
@@ -111,8 +112,9 @@ async def _insert_specs(
     specs: list[Spec], brand_ids: dict[str, int], tag_ids: dict[str, int], *, progress: bool
 ) -> dict[str, int]:
     conn = get_connection("default")
-    placeholder = "$1, $2" if conn.capabilities.dialect == "postgres" else "?, ?"
-    through_sql = f"INSERT INTO product_tag (product_id, tag_id) VALUES ({placeholder})"
+    through_sql = (
+        f"INSERT INTO product_tag (product_id, tag_id) VALUES ({', '.join(sql.marks(conn, 2))})"
+    )
     counts = {"variants": 0, "images": 0, "certifications": 0, "product_tags": 0}
     with tqdm(total=len(specs), unit="product", desc="seeding", disable=not progress) as bar:
         for start in range(0, len(specs), BATCH_SIZE):

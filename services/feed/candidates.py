@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 
 from models.catalog import Product
 from recommender import Context, Model, Recommendation
+from services import sql
 from services.catalog.visibility import public_products
 from services.feed.entries import (
     PERSONAL_REASONS,
@@ -244,14 +245,14 @@ async def same_category(product_id: int) -> list[FeedEntry]:
 async def bought_together_sql(product_id: int) -> list[FeedEntry]:
     """Co-purchases counted straight from order lines (no model yet, or a product it lacks)."""
     conn = connections.get("default")
-    mark = "$1" if conn.capabilities.dialect == "postgres" else "?"
-    sql = (
+    (mark,) = sql.marks(conn, 1)
+    statement = (
         "SELECT b.product_id, COUNT(DISTINCT b.order_id) AS together FROM order_line a "
         "JOIN order_line b ON b.order_id = a.order_id AND b.product_id <> a.product_id "
         f"WHERE a.product_id = {mark} AND b.product_id IS NOT NULL "
         f"GROUP BY b.product_id ORDER BY together DESC, b.product_id LIMIT {CANDIDATES}"
     )
-    _, rows = await conn.execute_query(sql, [product_id])
+    _, rows = await conn.execute_query(statement, [product_id])
     return [
         FeedEntry(int(row[0]), float(row[1]), ReasonKind.BOUGHT_TOGETHER, product_id)
         for row in rows

@@ -9,6 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from models.accounts import Address
 from models.orders import Cart, Coupon, DeliveryMethod
 from services import clock
+from services.accounts import addresses as address_book
+from services.accounts.errors import AccountErrorCode
+from services.errors import DomainErrors
 from services.orders import coupons as coupon_rules
 from services.orders import payments
 from services.orders.coupons import customer_of
@@ -35,32 +38,18 @@ class AddressSpec:
     phone: str = ""
 
 
-ADDRESS_LIMITS = {
-    "full_name": ("fullName", 200, True),
-    "line1": ("line1", 200, True),
-    "line2": ("line2", 200, False),
-    "city": ("city", 120, True),
-    "postal_code": ("postalCode", 20, True),
-    "region": ("region", 120, False),
-    "country": ("country", 2, True),
-    "phone": ("phone", 40, False),
-}
-
-
 def clean_address(spec: AddressSpec) -> dict[str, str]:
-    """The address trimmed and checked; ADDRESS_INCOMPLETE names the first bad field."""
-    values = {name: (value or "").strip() for name, value in asdict(spec).items()}
-    for name, (camel, limit, required) in ADDRESS_LIMITS.items():
-        if required and not values[name]:
-            raise error(C.ADDRESS_INCOMPLETE, f"{camel} is required.", field=camel)
-        if len(values[name]) > limit:
-            raise error(C.ADDRESS_INCOMPLETE, f"{camel} is too long (max {limit}).", field=camel)
-    values["country"] = values["country"].upper()
-    if not re.fullmatch(r"[A-Z]{2}", values["country"]):
-        raise error(
-            C.ADDRESS_INCOMPLETE, "country is a 2-letter ISO code, e.g. DE.", field="country"
-        )
-    return values
+    """The address checked by the address-book rules (ISO countries included);
+    ADDRESS_INCOMPLETE names the first bad field."""
+    try:
+        return address_book.clean_address(asdict(spec))
+    except DomainErrors as problems:
+        first = problems.errors[0]
+        head, *rest = (first.field or "address").split("_")
+        camel = head + "".join(part.title() for part in rest)
+        missing = first.code == AccountErrorCode.ADDRESS_INCOMPLETE
+        message = f"{camel} is required." if missing else first.message
+        raise error(C.ADDRESS_INCOMPLETE, message, field=camel) from problems
 
 
 async def set_shipping_address(

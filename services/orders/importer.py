@@ -37,8 +37,9 @@ from tortoise.transactions import in_transaction
 from models.accounts import User
 from models.catalog import Product, Variant
 from models.orders import Order, OrderEvent, OrderLine, OrderStatus
-from services.analytics.events import record_order_purchases
+from services import sql
 from services.catalog.importer import SOURCE, SOURCE_NAME, clean_title, import_catalog
+from services.flows import purchase_recording
 
 CURRENCY = "GBP"
 BATCH_SIZE = 1000
@@ -206,7 +207,7 @@ async def import_orders(*, path: pathlib.Path) -> dict[str, int]:
         report["lines_created"] = len(order_lines)
         await _add_sales(sold)
         bought = [ids[i.external_ref] for i, _, s in planned if s != OrderStatus.CANCELLED]
-        report["purchase_events"] = await record_order_purchases(order_ids=bought)
+        report["purchase_events"] = await purchase_recording.after_orders_imported(order_ids=bought)
     return {key: report[key] for key in _REPORT_KEYS}
 
 
@@ -304,8 +305,7 @@ def _timeline_entry(order_id: int, invoice: Invoice) -> OrderEvent:
 async def _add_sales(sold: Counter[int]) -> None:
     """Add net units sold to each product's `sales_count`, in one prepared statement."""
     conn = connections.get("default")
-    postgres = conn.capabilities.dialect == "postgres"
-    a, b = ("$1", "$2") if postgres else ("?", "?")
+    a, b = sql.marks(conn, 2)
     rows: list[list[Any]] = [[units, pid] for pid, units in sorted(sold.items()) if units > 0]
     if rows:
         await conn.execute_many(
