@@ -1,6 +1,6 @@
 """Export the demo store's synthetic behaviour as an evaluation CSV.
 
-Seeds the demo store and synthetic events (the feed benchmark's generator) into the
+Seeds the demo store and synthetic events (`services.demo.behaviour`) into the
 configured database, then writes `user,item,timestamp,event` rows for
 `shopgraph recommender evaluate --events FILE.csv`.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from api.db import apply_migrations, close_db, init_db
 from api.settings import load_settings
-from benchmarks.feed import insert_events
 from models.analytics import BehaviourEvent
 from services.demo import seed_demo_store
+from services.demo.behaviour import insert_events
 
 
 async def collect(args: argparse.Namespace) -> list[tuple[object, ...]]:
@@ -24,7 +24,7 @@ async def collect(args: argparse.Namespace) -> list[tuple[object, ...]]:
     await apply_migrations(settings)
     await init_db(settings)
     await seed_demo_store(products=args.products, seed=7)
-    await insert_events(args.events, list(range(1, args.users + 1)), args.seed)
+    await insert_events(args.events, list(range(1, args.users + 1)), args.seed, progress=True)
     rows = (
         await BehaviourEvent.all()
         .order_by("id")
