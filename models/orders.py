@@ -39,6 +39,19 @@ class OrderStatus(StrEnum):
     PARTIALLY_REFUNDED = "partially_refunded"
 
 
+# Orders in these states were bought (and not cancelled): they count as purchases.
+PURCHASED_STATUSES = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.FULFILLING,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.COMPLETED,
+        OrderStatus.PARTIALLY_REFUNDED,
+    }
+)
+
+
 class CouponKind(StrEnum):
     PERCENTAGE = "percentage"
     FIXED_AMOUNT = "fixed_amount"

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from resolvers.auth import guest_identity, viewer
 from resolvers.context import Info
-from services.analytics import events as event_service
+from services.analytics import tracking as event_service
 from services.errors import DomainError, DomainErrors
+from services.flows import feed_invalidation
 
 
 @dataclass
@@ -36,4 +37,7 @@ async def track_events(
         )
     except (DomainError, DomainErrors) as error:
         return TrackResult(error=error)
+    await feed_invalidation.after_events_tracked(
+        accepted=accepted, user_id=user.id if user else None, anonymous_id=anonymous
+    )
     return TrackResult(accepted=accepted)

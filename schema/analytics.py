@@ -15,8 +15,8 @@ from resolvers import analytics as resolvers
 from resolvers.context import Info
 from schema.nodes import optional_typed_pk
 from schema.payloads import payload_errors
-from services.analytics.events import MAX_EVENTS, TrackedEvent
-from services.analytics.events import AnalyticsErrorCode as AnalyticsErrorCodeSpec
+from services.analytics.errors import AnalyticsErrorCode as AnalyticsErrorCodeSpec
+from services.analytics.tracking import MAX_EVENTS, TrackedEvent
 
 AnalyticsErrorCode = strawberry.enum(
     AnalyticsErrorCodeSpec,

@@ -16,6 +16,7 @@ from services.accounts import children as child_service
 from services.accounts import users as user_service
 from services.accounts.throttle import TooManyAttempts
 from services.accounts.tokens import TokenPair
+from services.flows import guest_cart_merge
 
 
 def _signed_in(info: Info, user: User) -> None:
@@ -40,7 +41,9 @@ async def register(
         display_name=display_name,
         marketing_consent=marketing_consent,
         personalization_consent=personalization_consent,
-        cart_token=cart_token or info.context.cart_token,
+    )
+    await guest_cart_merge.after_sign_in(
+        cart_token=cart_token or info.context.cart_token, user_id=user.id
     )
     _signed_in(info, user)
     return user, pair
@@ -54,7 +57,6 @@ async def login(
         user, pair = await user_service.login(
             email=email,
             password=password,
-            cart_token=cart_token or info.context.cart_token,
             address=request.client.host if request is not None and request.client else None,
         )
     except TooManyAttempts as error:
@@ -62,6 +64,9 @@ async def login(
         if response is not None:
             response.headers["Retry-After"] = str(error.retry_after)
         raise
+    await guest_cart_merge.after_sign_in(
+        cart_token=cart_token or info.context.cart_token, user_id=user.id
+    )
     _signed_in(info, user)
     return user, pair
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from graphql import GraphQLError
-from tortoise.models import Model
-from tortoise.queryset import QuerySet
 
 from models.accounts import ApiScope, Permission
 from models.catalog import Brand, Category, Product, Tag
@@ -12,11 +13,12 @@ from resolvers.auth import may
 from resolvers.context import Info
 from resolvers.pagination import Page, page_from_slice, window
 from services.catalog import compare as compare_service
+from services.catalog import lookups, visibility
 from services.catalog import suggestions as suggestion_service
-from services.catalog import visibility
 from services.catalog.listing import ProductFilter, ProductSort, list_products
 
 MAX_SEARCH_LENGTH = 200
+T = TypeVar("T")
 
 
 async def products_page(
@@ -53,7 +55,7 @@ async def product(info: Info, *, product_id: int | None, slug: str | None) -> Pr
     if product_id is not None:
         found = await info.context.loaders.catalog.product_by_id.load(product_id)
     else:
-        found = await Product.get_or_none(slug=slug)
+        found = await lookups.product_by_slug(slug=slug or "")
     return found if found is not None and can_see_product(info, found) else None
 
 
@@ -81,26 +83,27 @@ async def category(info: Info, *, category_id: int | None, slug: str | None) -> 
         )
     if category_id is not None:
         return await info.context.loaders.catalog.category_by_id.load(category_id)
-    return await Category.get_or_none(slug=slug)
+    return await lookups.category_by_slug(slug=slug or "")
 
 
-async def _paged(query: QuerySet[Model], first: int | None, after: str | None) -> Page[Model]:
+async def _paged(
+    fetch: Callable[..., Awaitable[tuple[list[T], int]]], first: int | None, after: str | None
+) -> Page[T]:
     win = window(first, after)
-    total = await query.count()
-    rows = await query.offset(win.offset).limit(win.limit + 1)
+    rows, total = await fetch(offset=win.offset, limit=win.limit)
     return page_from_slice(rows, win, total)
 
 
-async def root_categories(first: int | None, after: str | None) -> Page[Model]:
-    return await _paged(Category.filter(parent_id__isnull=True), first, after)  # type: ignore[arg-type]
+async def root_categories(first: int | None, after: str | None) -> Page[Category]:
+    return await _paged(lookups.root_categories, first, after)
 
 
-async def tags(first: int | None, after: str | None) -> Page[Model]:
-    return await _paged(Tag.all(), first, after)  # type: ignore[arg-type]
+async def tags(first: int | None, after: str | None) -> Page[Tag]:
+    return await _paged(lookups.tags, first, after)
 
 
-async def brands(first: int | None, after: str | None) -> Page[Model]:
-    return await _paged(Brand.all(), first, after)  # type: ignore[arg-type]
+async def brands(first: int | None, after: str | None) -> Page[Brand]:
+    return await _paged(lookups.brands, first, after)
 
 
 async def category_products(

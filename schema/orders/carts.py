@@ -25,13 +25,8 @@ from schema.orders.common import (
     money,
 )
 from schema.orders.errors import OrderError, as_errors
-from services.orders.pricing import (
-    DELIVERY_LABELS,
-    DELIVERY_TARIFFS,
-    PricedLine,
-    Pricing,
-    delivery_fee,
-)
+from services.orders.delivery import delivery_options
+from services.orders.pricing import PricedLine, Pricing
 
 
 @strawberry.type(description="A delivery method the shopper can pick, priced for this cart.")
@@ -241,22 +236,12 @@ class CartType(OwnedNode):
     )
     async def delivery_options(self, info: Info) -> list[DeliveryOption]:
         pricing = await self._pricing(info)
-        tariff = DELIVERY_TARIFFS.get(pricing.currency)
-        if tariff is None:
-            return []
-        goods = pricing.subtotal - pricing.goods_discount
-        options = []
-        for method in m.DeliveryMethod:
-            fee, _ = delivery_fee(method, goods, pricing.currency)
-            label = DELIVERY_LABELS[method]
-            if method == m.DeliveryMethod.STANDARD:
-                label += f" (free from {tariff.free_standard_from:.2f} {pricing.currency})"
-            options.append(
-                DeliveryOption(
-                    method=method,
-                    label=label,
-                    fee=money(fee, pricing.currency),
-                    list_fee=money(tariff.fees[method], pricing.currency),
-                )
+        return [
+            DeliveryOption(
+                method=option.method,
+                label=option.label,
+                fee=money(option.fee, pricing.currency),
+                list_fee=money(option.list_fee, pricing.currency),
             )
-        return options
+            for option in delivery_options(pricing)
+        ]

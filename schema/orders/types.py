@@ -26,6 +26,7 @@ from schema.orders.common import (
     money,
 )
 from services.orders import lifecycle
+from services.orders.discounts import placed_discounts
 
 
 @strawberry.type(description="Money back on a payment.")
@@ -217,18 +218,11 @@ class OrderType(OwnedNode):
     async def totals(self, info: Info) -> OrderTotals:
         row, c = self.row, self.row.currency
         events = await info.context.loaders.orders.events_by_order_id.load(self.id)
-        placed = next((e for e in events if e.kind == "placed"), None)
-        snapshot: list[dict[str, str]] = list((placed.data if placed else {}).get("discounts", []))  # type: ignore[call-overload]
         return OrderTotals(
             subtotal=money(row.subtotal, c),
             discounts=[
-                Discount(
-                    code=d.get("code"),
-                    kind=m.CouponKind(d.get("kind", m.CouponKind.FIXED_AMOUNT.value)),
-                    amount=money(d.get("amount", "0"), c),
-                    reason=d.get("reason", ""),
-                )
-                for d in snapshot
+                Discount(code=d.code, kind=d.kind, amount=money(d.amount, c), reason=d.reason)
+                for d in placed_discounts(events)
             ],
             discount_total=money(row.discount_total, c),
             shipping=money(row.shipping_total, c),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -17,8 +15,6 @@ from services import clock
 from services.accounts import passwords, throttle, tokens
 from services.accounts.errors import AccountErrorCode as Code
 from services.errors import DomainError
-
-logger = logging.getLogger("shopgraph.accounts")
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
@@ -83,24 +79,6 @@ async def _verify(password_hash: str | None, password: str) -> bool:
     return await passwords.verify_password_async(password_hash, password)
 
 
-async def merge_guest_cart(*, token: str | None, user_id: int) -> None:
-    """Hand a guest's cart to the user who just signed in, when the orders domain offers it."""
-    if not token:
-        return
-    try:
-        cart = importlib.import_module("services.orders.cart")
-    except ImportError:
-        return
-    merge = getattr(cart, "merge_guest_cart", None)
-    if merge is None:
-        return
-    try:
-        await merge(token=token, user_id=user_id)
-    except DomainError as error:
-        # A stale or foreign cart token must not stop anyone from signing in.
-        logger.info("guest cart not merged for user %s: %s", user_id, error.message)
-
-
 async def register(
     *,
     email: str,
@@ -108,7 +86,6 @@ async def register(
     display_name: str = "",
     marketing_consent: bool = False,
     personalization_consent: bool = True,
-    cart_token: str | None = None,
 ) -> tuple[User, tokens.TokenPair]:
     """Create a customer account and sign it in."""
     address = clean_email(email)
@@ -131,7 +108,6 @@ async def register(
         raise DomainError(
             Code.EMAIL_TAKEN, "An account with this email already exists.", field="email"
         ) from None
-    await merge_guest_cart(token=cart_token, user_id=user.id)
     return user, pair
 
 
@@ -139,7 +115,7 @@ INVALID_CREDENTIALS = "Email or password is not correct."
 
 
 async def login(
-    *, email: str, password: str, cart_token: str | None = None, address: str | None = None
+    *, email: str, password: str, address: str | None = None
 ) -> tuple[User, tokens.TokenPair]:
     """Check credentials and start a session; one generic error for any mismatch.
 
@@ -161,7 +137,6 @@ async def login(
     await User.filter(id=user.id).update(**changes)
     user.update_from_dict(changes)
     pair = await tokens.issue_token_pair(user=user)
-    await merge_guest_cart(token=cart_token, user_id=user.id)
     return user, pair
 
 

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from services.analytics.events import recent_events
+from services.analytics.shoppers import recent_events
 from services.feed import cache as feed_cache
 from services.feed import candidates, rules
 from services.feed.entries import (

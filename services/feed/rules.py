@@ -10,8 +10,7 @@ from tortoise.expressions import Q
 
 from models.catalog import Product
 from models.feed import FeedbackKind, FeedFeedback
-from models.orders import OrderLine
-from services.analytics.events import PURCHASED
+from models.orders import PURCHASED_STATUSES, OrderLine
 from services.catalog.visibility import public_products
 from services.feed.entries import PERSONAL_REASONS, FeedEntry, product_ids
 
@@ -71,7 +70,7 @@ async def bought_recently(*, user_id: int | None, now: datetime) -> set[int]:
     ids = await OrderLine.filter(
         order__user_id=user_id,
         order__placed_at__gte=now - BOUGHT_WINDOW,
-        order__status__in=list(PURCHASED),
+        order__status__in=list(PURCHASED_STATUSES),
         product_id__isnull=False,
     ).values_list("product_id", flat=True)
     return set(product_ids(pid for pid in ids if pid is not None))

@@ -21,8 +21,8 @@ from tortoise.transactions import in_transaction
 
 from models.orders import Order, OrderStatus, Payment, PaymentStatus
 from services import clock
-from services.analytics.events import record_order_purchases
 from services.errors import DomainError
+from services.flows import purchase_recording
 from services.orders import lifecycle, settlement
 from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order
@@ -233,7 +233,7 @@ async def _settle_capture(payment: Payment, order: Order, actor: Actor) -> Charg
                 C.ORDER_NOT_PAYABLE, f"Order {order.number} was cancelled; the charge was refunded."
             ),
         )
-    await record_purchase(order)
+    await purchase_recording.after_order_paid(order_id=order.id)
     return ChargeResult(payment)
 
 
@@ -290,18 +290,7 @@ async def mark_paid_without_payment(*, order: Order, actor: Actor) -> None:
         message="Nothing to pay: the total is 0.00.",
         changes={"paid_at": clock.now(), "reserved_until": None},
     )
-    await record_purchase(order)
-
-
-async def record_purchase(order: Order) -> None:
-    """Tell analytics (and so the recommender) what was bought, once the order is paid.
-
-    The order is already paid and committed; a failure here is logged, never the shopper's.
-    """
-    try:
-        await record_order_purchases(order_ids=[order.id])
-    except Exception:
-        logger.exception("recording the purchase of order %s failed", order.id)
+    await purchase_recording.after_order_paid(order_id=order.id)
 
 
 async def captured_and_refunded(order_id: int) -> tuple[Decimal, Decimal]:

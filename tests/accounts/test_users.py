@@ -1,11 +1,8 @@
-"""The users service: sign-up races, rehashing, the guest-cart hook and staff bootstrap."""
+"""The users service: sign-up races, rehashing and staff bootstrap."""
 
 from __future__ import annotations
 
 import asyncio
-import sys
-import types
-from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -59,31 +56,6 @@ async def test_login_upgrades_an_outdated_hash() -> None:
     assert user.password_hash is not None
     assert not passwords.needs_rehash(user.password_hash)
     assert passwords.verify_password(user.password_hash, DEFAULT_PASSWORD)
-
-
-async def test_sign_in_hands_the_guest_cart_to_the_orders_hook(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    calls: list[dict[str, Any]] = []
-
-    async def merge_guest_cart(*, token: str, user_id: int) -> None:
-        calls.append({"token": token, "user_id": user_id})
-        if token == "stale":
-            raise DomainError("CART_NOT_FOUND", "No such cart.")
-
-    fake = types.ModuleType("services.orders.cart")
-    fake.merge_guest_cart = merge_guest_cart  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "services.orders.cart", fake)
-    user = await create_user()
-
-    await users.login(email=user.email, password=DEFAULT_PASSWORD, cart_token="guest-cart")
-    await users.login(email=user.email, password=DEFAULT_PASSWORD, cart_token="stale")
-    await users.login(email=user.email, password=DEFAULT_PASSWORD)
-
-    assert calls == [
-        {"token": "guest-cart", "user_id": user.id},
-        {"token": "stale", "user_id": user.id},
-    ]
 
 
 async def test_create_staff_creates_then_promotes() -> None:

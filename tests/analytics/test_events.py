@@ -10,14 +10,9 @@ import pytest
 from models.accounts import User
 from models.analytics import BehaviourEvent, EventKind
 from models.orders import Cart, Order, OrderLine, OrderStatus
-from services.analytics.events import (
-    TrackedEvent,
-    clamp_time,
-    recent_events,
-    record_order_purchases,
-    record_purchases,
-    track_events,
-)
+from services.analytics.purchases import record_order_purchases, record_purchases
+from services.analytics.shoppers import recent_events
+from services.analytics.tracking import TrackedEvent, clamp_time, track_events
 from tests.factories import create_user, create_variant, unique
 
 pytestmark = pytest.mark.usefixtures("database")

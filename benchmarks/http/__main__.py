@@ -1,3 +1,0 @@
-from benchmarks.http.run import main
-
-main()
