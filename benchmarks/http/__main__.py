@@ -1,0 +1,3 @@
+from benchmarks.http.run import main
+
+main()
