@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -14,11 +15,15 @@ from recommender.content import ContentFeatures
 from recommender.data import IdMap
 from recommender.factors import Factors
 from recommender.hybrid import Blend
-from recommender.model import FORMAT, VERSION, Model, encode_meta, json_ready
 from recommender.neighbours import Neighbours
+from recommender.state import ModelState
+
+FORMAT = "shopgraph-recommender"
+VERSION = 1
+State = TypeVar("State", bound=ModelState)
 
 
-def to_arrays(model: Model) -> dict[str, np.ndarray]:
+def to_arrays(model: ModelState) -> dict[str, np.ndarray]:
     """Everything needed to serve, as arrays; `meta` holds the JSON part."""
     arrays: dict[str, np.ndarray] = {
         "history_indptr": model.history.indptr,
@@ -72,7 +77,7 @@ def to_arrays(model: Model) -> dict[str, np.ndarray]:
     return arrays
 
 
-def from_arrays(arrays: dict[str, np.ndarray]) -> Model:
+def from_arrays(arrays: dict[str, np.ndarray], into: type[State]) -> State:
     """Rebuild a model from `to_arrays` output; rejects other formats and newer versions."""
     if "meta" not in arrays:
         raise ValueError("not a recommender artifact: no meta entry")
@@ -107,7 +112,7 @@ def from_arrays(arrays: dict[str, np.ndarray]) -> Model:
             arrays["factor_item_bias"],
             float(meta["global_mean"]),
         )
-    return Model(
+    return into(
         config=Config.from_json(meta["config"]),
         users=users,
         items=items,
@@ -130,3 +135,20 @@ def from_arrays(arrays: dict[str, np.ndarray]) -> Model:
         popularity_half_life=meta["popularity_half_life"],
         tuning=meta["tuning"],
     )
+
+
+def json_ready(ids: Sequence[Hashable]) -> list[Any]:
+    """Ids as JSON values; only str and int survive a round trip unchanged."""
+    ready: list[Any] = []
+    for raw in ids:
+        if isinstance(raw, np.integer):
+            raw = int(raw)
+        if isinstance(raw, bool) or not isinstance(raw, str | int):
+            raise TypeError(f"ids must be str or int to be saved, got {type(raw).__name__}")
+        ready.append(raw)
+    return ready
+
+
+def encode_meta(meta: dict[str, Any]) -> np.ndarray:
+    """JSON metadata as a uint8 array (npz holds arrays only)."""
+    return np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)

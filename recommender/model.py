@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from recommender.config import Config, canonical_event
-from recommender.content import ContentFeatures, Context, context_mask_and_boost
-from recommender.data import SECONDS_PER_DAY, IdMap, Interaction
-from recommender.factors import Factors
+from recommender.artifact import from_arrays, to_arrays
+from recommender.config import canonical_event
+from recommender.content import Context, context_mask_and_boost
+from recommender.data import SECONDS_PER_DAY, Interaction
 from recommender.hybrid import (
     CONTENT,
     FACTORS,
     NEIGHBOURS,
     POPULARITY,
-    Blend,
     combine,
     normalise,
     spread,
 )
-from recommender.neighbours import Neighbours
+from recommender.state import ModelState
 
-FORMAT = "shopgraph-recommender"
-VERSION = 1
 CONTEXT_BOOST = 1.0  # added to items matching the context's interests (scores live in [0, 1])
 EXPLAIN_HISTORY = 500  # explanations look at the user's strongest items only
 EVENT_VERBS = {
@@ -80,31 +74,8 @@ class Profile:
     refold: bool
 
 
-@dataclass
-class Model:
-    """Fitted arrays; build with `recommender.fit`, never by hand."""
-
-    config: Config
-    users: IdMap
-    items: IdMap
-    history: sp.csr_matrix  # users x items, log(1 + decayed weighted events)
-    history_events: np.ndarray  # int8 per history entry: index into event_names
-    event_names: list[str | None]
-    popularity: np.ndarray  # normalised popularity component (max 1)
-    user_counts: np.ndarray  # distinct users per item
-    recent_share: np.ndarray  # share of events in the trending window
-    overall_share: np.ndarray  # share of all events
-    first_seen: np.ndarray  # timestamp, NaN when unknown
-    warm: np.ndarray  # bool: the item has interactions
-    neighbours: Neighbours
-    content: Neighbours | None
-    features: ContentFeatures | None
-    categories: list[str | None]
-    factors: Factors | None
-    blend: Blend
-    reference_time: float
-    popularity_half_life: float | None
-    tuning: dict[str, Any] = field(default_factory=dict)
+class Model(ModelState):
+    """A fitted model; build with `recommender.fit`, never by hand."""
 
     # ----------------------------------------------------------------- scoring
 
@@ -317,8 +288,6 @@ class Model:
 
     def save(self, path: str | Path) -> Path:
         """Write one versioned .npz file atomically (temp file in the same folder + os.replace)."""
-        from recommender.artifact import to_arrays
-
         target = Path(path)
         if target.suffix != ".npz":
             target = (
@@ -343,28 +312,14 @@ class Model:
     @classmethod
     def load(cls, path: str | Path) -> Model:
         """Read a file written by `save` (checks its format and version)."""
-        from recommender.artifact import from_arrays
-
         with np.load(Path(path), allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
-        return from_arrays(arrays)
+        return from_arrays(arrays, cls)
 
 
 def load(path: str | Path) -> Model:
     """Read a model written by `Model.save`."""
     return Model.load(path)
-
-
-def json_ready(ids: Sequence[Hashable]) -> list[Any]:
-    """Ids as JSON values; only str and int survive a round trip unchanged."""
-    ready: list[Any] = []
-    for raw in ids:
-        if isinstance(raw, np.integer):
-            raw = int(raw)
-        if isinstance(raw, bool) or not isinstance(raw, str | int):
-            raise TypeError(f"ids must be str or int to be saved, got {type(raw).__name__}")
-        ready.append(raw)
-    return ready
 
 
 def _top_k(scores: np.ndarray, k: int, pool: np.ndarray | None) -> list[int]:
@@ -379,8 +334,3 @@ def _top_k(scores: np.ndarray, k: int, pool: np.ndarray | None) -> list[int]:
         index, values = index[part], values[part]
     order = np.lexsort((index, -values))
     return [int(i) for i in index[order][:k]]
-
-
-def encode_meta(meta: dict[str, Any]) -> np.ndarray:
-    """JSON metadata as a uint8 array (npz holds arrays only)."""
-    return np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
