@@ -40,6 +40,7 @@ from models.analytics import BehaviourEvent
 from models.catalog import Category, Product, Variant
 from models.orders import Coupon
 from schema.nodes import IdTypeMismatch
+from services.accounts.guests import MAX_ANONYMOUS_ID_LENGTH
 from services.errors import InputErrorCode
 
 DEFAULT_MAX_LENGTH = 10_000
@@ -100,7 +101,7 @@ NAMED: dict[str, Limits] = {
     "email": Limits(max_length=254),
     "token": Limits(max_length=64),
     "cartToken": Limits(max_length=64),
-    "anonymousId": Limits(max_length=64),
+    "anonymousId": Limits(max_length=MAX_ANONYMOUS_ID_LENGTH),
     "code": Limits(max_length=40),
     "idempotencyKey": Limits(max_length=100),
     "paymentToken": Limits(max_length=200),

@@ -23,6 +23,14 @@ class DomainErrors(Exception):
         self.errors = errors
 
 
+class IdentityErrorCode(StrEnum):
+    """Codes of a guest shopper who sent no usable identity; the enums of every domain that
+    files behaviour under a shopper (analytics, feed) carry them."""
+
+    MISSING_IDENTITY = "MISSING_IDENTITY"
+    INVALID_IDENTITY = "INVALID_IDENTITY"
+
+
 class InputErrorCode(StrEnum):
     """Codes of malformed input, found before any domain rule runs; every domain's code enum
     carries them so that one validator can answer in any mutation payload."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from models.accounts import ApiScope, Permission
 from models.orders import Cart, Order
 from resolvers.auth import is_partner, may, viewer
@@ -44,26 +42,18 @@ async def can_see_order(info: Info, order: Order) -> bool:
     """The customer, a guest holding its cart token, order staff, or a READ_ORDERS key."""
     if may(info, Permission.MANAGE_ORDERS, ApiScope.READ_ORDERS):
         return True
-    user_id = viewer_id(info)
-    if order.user_id is not None:
-        return order.user_id == user_id
-    token = info.context.cart_token
-    if not token or order.cart_id is None:
-        return False
-    cart = await info.context.loaders.orders.cart_by_id.load(order.cart_id)
-    return cart is not None and secrets.compare_digest(cart.token, token)
+    return await can_act_as_customer(info, order)
 
 
 async def can_act_as_customer(info: Info, order: Order) -> bool:
     """The buyer themselves (signed in, or the guest with the token); not staff."""
-    user_id = viewer_id(info)
     if order.user_id is not None:
-        return order.user_id == user_id
+        return order.user_id == viewer_id(info)
     token = info.context.cart_token
     if not token or order.cart_id is None:
         return False
     cart = await info.context.loaders.orders.cart_by_id.load(order.cart_id)
-    return cart is not None and secrets.compare_digest(cart.token, token)
+    return cart is not None and cart_service.holds_token(cart, token)
 
 
 async def visible_order(info: Info, order_id: int | None) -> Order:

@@ -8,10 +8,12 @@ from tortoise.transactions import in_transaction
 
 from models.accounts import Address, User
 from services.accounts.errors import AccountErrorCode as Code
+from services.accounts.ownership import owned
 from services.accounts.users import clean_phone
 from services.errors import DomainError, DomainErrors
 
 MAX_ADDRESSES = 20
+_MISSING = "No such address in your address book."
 REQUIRED = ("full_name", "line1", "city", "postal_code", "country")
 _LIMITS = {
     "full_name": 200,
@@ -84,13 +86,6 @@ async def _lock_owner(user_id: int) -> None:
     await User.filter(id=user_id).select_for_update().only("id").first()
 
 
-async def _owned(*, user_id: int, address_id: int) -> Address:
-    address = await Address.get_or_none(id=address_id, user_id=user_id)
-    if address is None:
-        raise DomainError(Code.NOT_FOUND, "No such address in your address book.", field="id")
-    return address
-
-
 async def create_address(
     *,
     user_id: int,
@@ -157,7 +152,7 @@ async def update_address(
         "phone": phone,
     }
     changes = clean_address({key: value for key, value in given.items() if value is not None})
-    address = await _owned(user_id=user_id, address_id=address_id)
+    address = await owned(Address, user_id=user_id, row_id=address_id, missing=_MISSING)
     if changes:
         address.update_from_dict(changes)
         await address.save(update_fields=list(changes))
@@ -168,7 +163,7 @@ async def delete_address(*, user_id: int, address_id: int) -> None:
     """Remove an address; when it was the default, the oldest remaining one takes over."""
     async with in_transaction():
         await _lock_owner(user_id)
-        address = await _owned(user_id=user_id, address_id=address_id)
+        address = await owned(Address, user_id=user_id, row_id=address_id, missing=_MISSING)
         await address.delete()
         if address.is_default:
             successor = await Address.filter(user_id=user_id).order_by("id").first()
@@ -180,7 +175,7 @@ async def set_default_address(*, user_id: int, address_id: int) -> Address:
     """Make one address the default and the previous default an ordinary one."""
     async with in_transaction():
         await _lock_owner(user_id)
-        address = await _owned(user_id=user_id, address_id=address_id)
+        address = await owned(Address, user_id=user_id, row_id=address_id, missing=_MISSING)
         await (
             Address.filter(user_id=user_id, is_default=True)
             .exclude(id=address.id)

@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from models.accounts import ChildProfile, User
 from services import clock
 from services.accounts.errors import AccountErrorCode as Code
+from services.accounts.ownership import owned
 from services.errors import DomainError
 
 MAX_CHILDREN = 10
@@ -98,11 +99,9 @@ def clean_interests(interests: Iterable[str]) -> list[str]:
     return result
 
 
-async def _owned(*, user_id: int, child_id: int) -> ChildProfile:
-    child = await ChildProfile.get_or_none(id=child_id, user_id=user_id)
-    if child is None:
-        raise DomainError(Code.NOT_FOUND, "No such child profile.", field="id")
-    return child
+async def find_child(*, user_id: int, child_id: int) -> ChildProfile | None:
+    """One of the user's child profiles; None when the id is not one of theirs."""
+    return await ChildProfile.get_or_none(id=child_id, user_id=user_id)
 
 
 async def create_child(
@@ -139,7 +138,9 @@ async def update_child(
         changes["birth_month"] = clean_birth_month(birth_month)
     if interests is not None:
         changes["interests"] = clean_interests(interests)
-    child = await _owned(user_id=user_id, child_id=child_id)
+    child = await owned(
+        ChildProfile, user_id=user_id, row_id=child_id, missing="No such child profile."
+    )
     if changes:
         child.update_from_dict(changes)
         await child.save(update_fields=list(changes))
@@ -148,5 +149,7 @@ async def update_child(
 
 async def delete_child(*, user_id: int, child_id: int) -> None:
     """Remove one of the user's child profiles."""
-    child = await _owned(user_id=user_id, child_id=child_id)
+    child = await owned(
+        ChildProfile, user_id=user_id, row_id=child_id, missing="No such child profile."
+    )
     await child.delete()

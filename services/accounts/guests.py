@@ -11,7 +11,9 @@ import hmac
 import secrets
 
 from services.accounts import tokens
+from services.errors import DomainError, IdentityErrorCode
 
+MAX_ANONYMOUS_ID_LENGTH = 64
 _VERSION = "g1"
 _SIGNATURE_LENGTH = 32
 
@@ -34,6 +36,25 @@ def identity_from_guest_id(value: str) -> str | None:
     if not hmac.compare_digest(parts[2], _signature(parts[1])):
         return None
     return f"g:{parts[1]}"
+
+
+def shopper_identity(*, user_id: int | None, anonymous_id: str | None) -> str | None:
+    """The guest identity trimmed (None when empty); a guest without one, or with an
+    over-long one, is refused with MISSING_IDENTITY / INVALID_IDENTITY."""
+    anonymous_id = (anonymous_id or "").strip() or None
+    if user_id is None and anonymous_id is None:
+        raise DomainError(
+            IdentityErrorCode.MISSING_IDENTITY,
+            "Guests send `anonymousId` (or the `X-Cart-Token` header).",
+            field="anonymous_id",
+        )
+    if anonymous_id is not None and len(anonymous_id) > MAX_ANONYMOUS_ID_LENGTH:
+        raise DomainError(
+            IdentityErrorCode.INVALID_IDENTITY,
+            f"`anonymousId` is at most {MAX_ANONYMOUS_ID_LENGTH} characters.",
+            field="anonymous_id",
+        )
+    return anonymous_id
 
 
 def identity_from_cart_token(token: str) -> str:

@@ -6,31 +6,18 @@ from tortoise.exceptions import IntegrityError
 
 from models.catalog import Product
 from models.feed import FeedbackKind, FeedFeedback
+from services.accounts.guests import shopper_identity
 from services.catalog.visibility import public_products
 from services.errors import DomainError
 from services.feed import cache as feed_cache
 from services.feed.errors import FeedErrorCode
-
-MAX_ANONYMOUS_ID_LENGTH = 64
 
 
 async def mark_not_interested(
     *, product_id: int, user_id: int | None, anonymous_id: str | None
 ) -> Product:
     """Hide `product_id` from this shopper's feeds (idempotent); their cached feeds are dropped."""
-    anonymous_id = (anonymous_id or "").strip() or None
-    if user_id is None and anonymous_id is None:
-        raise DomainError(
-            FeedErrorCode.MISSING_IDENTITY,
-            "Guests send `anonymousId` (or the `X-Cart-Token` header).",
-            field="anonymous_id",
-        )
-    if anonymous_id is not None and len(anonymous_id) > MAX_ANONYMOUS_ID_LENGTH:
-        raise DomainError(
-            FeedErrorCode.INVALID_IDENTITY,
-            f"`anonymousId` is at most {MAX_ANONYMOUS_ID_LENGTH} characters.",
-            field="anonymous_id",
-        )
+    anonymous_id = shopper_identity(user_id=user_id, anonymous_id=anonymous_id)
     product = await public_products().get_or_none(id=product_id)
     if product is None:
         raise DomainError(FeedErrorCode.INVALID_PRODUCT, "No such product.", field="product_id")

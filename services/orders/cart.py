@@ -27,6 +27,11 @@ async def open_cart_of(user_id: int) -> Cart | None:
     return await Cart.filter(user_id=user_id, status=CartStatus.OPEN).order_by("id").first()
 
 
+async def get_cart(*, cart_id: int) -> Cart:
+    """The cart as stored now (read again after a change)."""
+    return await Cart.get(id=cart_id)
+
+
 async def create_cart(*, user_id: int | None) -> Cart:
     """A new guest cart, or the customer's open cart (created when they have none)."""
     if user_id is not None:
@@ -40,7 +45,12 @@ def may_use(cart: Cart, *, token: str | None, user_id: int | None) -> bool:
     """A customer's cart belongs to that customer only; a guest cart to whoever holds its token."""
     if cart.user_id is not None:
         return cart.user_id == user_id
-    return token is not None and secrets.compare_digest(cart.token, token)
+    return holds_token(cart, token)
+
+
+def holds_token(cart: Cart, token: str | None) -> bool:
+    """True when `token` is the cart's secret (compared in constant time)."""
+    return bool(token) and secrets.compare_digest(cart.token, token or "")
 
 
 async def find_cart(*, token: str | None, user_id: int | None) -> Cart | None:
