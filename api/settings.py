@@ -22,7 +22,6 @@ class Settings:
     debug: bool
     host: str
     port: int
-    max_page_size: int
     max_query_depth: int
     max_query_tokens: int
     cache_ttl: int
@@ -68,7 +67,6 @@ def load_settings() -> Settings:
         debug=config("SHOPGRAPH_DEBUG", cast=bool, default=False),
         host=config("SHOPGRAPH_HOST", default="127.0.0.1"),
         port=config("SHOPGRAPH_PORT", cast=int, default=8000),
-        max_page_size=100,
         max_query_depth=config("SHOPGRAPH_MAX_QUERY_DEPTH", cast=int, default=12),
         max_query_tokens=config("SHOPGRAPH_MAX_QUERY_TOKENS", cast=int, default=2000),
         cache_ttl=config("SHOPGRAPH_CACHE_TTL", cast=int, default=60),

@@ -30,7 +30,6 @@ class Context:
     response: Any = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     loaders: Loaders = field(default_factory=Loaders)
-    max_page_size: int = 100
     user: User | None = None
     api_key: ApiKey | None = None
     cart_token: str | None = None

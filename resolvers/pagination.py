@@ -54,7 +54,7 @@ def decode_cursor(cursor: str) -> int:
     return offset
 
 
-def window(first: int | None, after: str | None, *, max_size: int = MAX_PAGE_SIZE) -> Window:
+def window(first: int | None, after: str | None) -> Window:
     """Validate `first`/`after` and turn them into an offset window."""
     size = DEFAULT_PAGE_SIZE if first is None else first
     if size < 0:
@@ -62,11 +62,11 @@ def window(first: int | None, after: str | None, *, max_size: int = MAX_PAGE_SIZ
             "`first` must not be negative.",
             extensions={"code": "BAD_USER_INPUT", "argument": "first"},
         )
-    if size > max_size:
+    if size > MAX_PAGE_SIZE:
         raise GraphQLError(
-            f"`first` is {size}, but a page holds at most {max_size} items; "
+            f"`first` is {size}, but a page holds at most {MAX_PAGE_SIZE} items; "
             "paginate with `after` to read more.",
-            extensions={"code": "BAD_USER_INPUT", "argument": "first", "max": max_size},
+            extensions={"code": "BAD_USER_INPUT", "argument": "first", "max": MAX_PAGE_SIZE},
         )
     offset = decode_cursor(after) + 1 if after else 0
     return Window(offset=offset, limit=size)

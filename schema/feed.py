@@ -10,8 +10,9 @@ from strawberry import relay
 
 from resolvers import feed as resolvers
 from resolvers.context import Info
-from resolvers.pagination import MAX_PAGE_SIZE, Page
-from schema.catalog import TOTAL_COUNT, ProductType, _connection_fields
+from resolvers.pagination import MAX_PAGE_SIZE
+from schema.catalog.types import ProductType
+from schema.connections import CountedConnection
 from schema.nodes import optional_typed_pk
 from schema.payloads import payload_errors
 from services.feed import entries as spec
@@ -123,23 +124,11 @@ class FeedItem:
         )
 
 
-@strawberry.type(description="One item of a feed page and its cursor.")
-class FeedEdge:
-    cursor: str = strawberry.field(description="Pass it as `after` to read what follows.")
-    node: FeedItem
-
-
+# Feed items are ranked entries that exist only on their page: edges and cursors, but no
+# global ID, so no Node (which relay's type variable asks for; GraphQL does not).
 @strawberry.type(description="A page of a feed, best first.")
-class FeedConnection:
-    page_info: relay.PageInfo
-    edges: list[FeedEdge]
-    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
-
-    @classmethod
-    def from_page(cls, page: Page[resolvers.FeedRow]) -> FeedConnection:
-        fields: dict[str, Any] = _connection_fields(page, FeedItem.from_row)
-        edges = [FeedEdge(cursor=edge.cursor, node=edge.node) for edge in fields["edges"]]
-        return cls(page_info=fields["page_info"], edges=edges, total_count=fields["total_count"])
+class FeedConnection(CountedConnection[FeedItem]):  # type: ignore[type-var]
+    pass
 
 
 @strawberry.type(description="One reason feed feedback was refused.")
@@ -199,7 +188,7 @@ class FeedQuery:
             after=after,
             anonymous_id=anonymous_id,
         )
-        return FeedConnection.from_page(page)
+        return FeedConnection.from_page(page, FeedItem.from_row)
 
 
 @strawberry.type

@@ -13,8 +13,7 @@ from strawberry import relay
 from resolvers.context import Info
 from schema.accounts import AccountMutation, AccountQuery
 from schema.analytics import AnalyticsMutation
-from schema.catalog import CatalogQuery
-from schema.catalog_admin import CatalogMutation
+from schema.catalog import CatalogMutation, CatalogQuery
 from schema.feed import FeedMutation, FeedQuery
 from schema.orders import OrdersMutation, OrdersQuery
 

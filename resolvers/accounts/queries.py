@@ -40,7 +40,7 @@ async def api_keys(
     info: Info, *, first: int | None, after: str | None, include_revoked: bool
 ) -> Page[ApiKey]:
     require_permission(info, Permission.MANAGE_API_KEYS)
-    win = window(first, after, max_size=info.context.max_page_size)
+    win = window(first, after)
     rows, total = await api_key_service.list_api_keys(
         include_revoked=include_revoked, offset=win.offset, limit=win.limit
     )

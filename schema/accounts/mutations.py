@@ -9,23 +9,25 @@ from models.accounts import User
 from resolvers.accounts import mutations as ops
 from resolvers.context import Info
 from schema.accounts.inputs import (
-    AddressDeletePayload,
     AddressInput,
-    AddressPayload,
     AddressUpdateInput,
     ApiKeyCreateInput,
+    ChildProfileInput,
+    ChildProfileUpdateInput,
+    LoginInput,
+    RegisterInput,
+    UpdateProfileInput,
+)
+from schema.accounts.payloads import (
+    AddressDeletePayload,
+    AddressPayload,
     ApiKeyCreatePayload,
     ApiKeyPayload,
     AuthPayload,
     ChildProfileDeletePayload,
-    ChildProfileInput,
     ChildProfilePayload,
-    ChildProfileUpdateInput,
     GuestIdPayload,
-    LoginInput,
     LogoutPayload,
-    RegisterInput,
-    UpdateProfileInput,
     UserPayload,
 )
 from schema.accounts.types import (

@@ -39,7 +39,7 @@ class AccountQuery:
         page = await queries.api_keys(
             info, first=first, after=after, include_revoked=include_revoked
         )
-        return ApiKeyConnection.from_page(page)
+        return ApiKeyConnection.from_page(page, ApiKeyType.from_model)
 
     @strawberry.field(
         description="The API key sent in `X-Api-Key`, so partners can check its name and "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 import strawberry
 from strawberry import relay
@@ -12,8 +12,7 @@ from models import accounts as m
 from resolvers.accounts import access
 from resolvers.accounts import queries as account_queries
 from resolvers.context import Info
-from resolvers.pagination import Page
-from schema.catalog import TOTAL_COUNT, _connection_fields
+from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 from services.accounts import children as child_service
 from services.accounts.errors import AccountErrorCode as AccountErrorCodeSpec
@@ -253,9 +252,5 @@ class ApiKeyType(AccountNode):
 
 
 @strawberry.type(description="A page of API keys, newest first.")
-class ApiKeyConnection(relay.Connection[ApiKeyType]):
-    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
-
-    @classmethod
-    def from_page(cls, page: Page[Any]) -> ApiKeyConnection:
-        return cls(**_connection_fields(page, ApiKeyType.from_model))
+class ApiKeyConnection(CountedConnection[ApiKeyType]):
+    pass

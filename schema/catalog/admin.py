@@ -1,4 +1,4 @@
-"""Staff catalog mutations: products, variants, stock, categories; inputs, payloads, errors."""
+"""Staff catalog writes: products, variants, stock, categories; inputs, payloads, errors."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import strawberry
 from strawberry import relay
 
 from models import catalog as m
-from resolvers.catalog import mutations
-from resolvers.catalog.mutations import Outcome
+from resolvers.catalog import admin
+from resolvers.catalog.admin import Outcome
 from resolvers.context import Info
-from schema.catalog import CategoryType, ProductStatus, ProductType, VariantType
+from schema.catalog.types import CategoryType, ProductStatus, ProductType, VariantType
 from schema.nodes import typed_pk
 from schema.payloads import payload_errors
 from services.catalog.errors import CatalogErrorCode as CatalogErrorCodeSpec
@@ -242,20 +242,20 @@ def _given(data: Any) -> dict[str, Any]:
 class CatalogMutation:
     @strawberry.mutation(description=STAFF + "Create a product (a DRAFT unless `status` says).")
     async def product_create(self, info: Info, input: ProductCreateInput) -> ProductPayload:
-        return ProductPayload.of(await mutations.product_create(info, fields=_given(input)))
+        return ProductPayload.of(await admin.product_create(info, fields=_given(input)))
 
     @strawberry.mutation(description=STAFF + "Change a product's details, brand and tags.")
     async def product_update(
         self, info: Info, id: relay.GlobalID, input: ProductUpdateInput
     ) -> ProductPayload:
-        outcome = await mutations.product_update(
+        outcome = await admin.product_update(
             info, product_id=typed_pk(id, "Product"), changes=_given(input)
         )
         return ProductPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Make a product ACTIVE: shoppers can find it.")
     async def product_publish(self, info: Info, id: relay.GlobalID) -> ProductPayload:
-        outcome = await mutations.product_set_status(
+        outcome = await admin.product_set_status(
             info, product_id=typed_pk(id, "Product"), status=m.ProductStatus.ACTIVE
         )
         return ProductPayload.of(outcome)
@@ -264,7 +264,7 @@ class CatalogMutation:
         description=STAFF + "Make a product ARCHIVED: hidden from shoppers, kept for orders."
     )
     async def product_archive(self, info: Info, id: relay.GlobalID) -> ProductPayload:
-        outcome = await mutations.product_set_status(
+        outcome = await admin.product_set_status(
             info, product_id=typed_pk(id, "Product"), status=m.ProductStatus.ARCHIVED
         )
         return ProductPayload.of(outcome)
@@ -273,28 +273,28 @@ class CatalogMutation:
     async def variant_create(self, info: Info, input: VariantCreateInput) -> VariantPayload:
         fields = _given(input)
         product_id = typed_pk(fields.pop("product_id"), "Product")
-        outcome = await mutations.variant_create(info, product_id=product_id, fields=fields)
+        outcome = await admin.variant_create(info, product_id=product_id, fields=fields)
         return VariantPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Change a variant's SKU, name, options or prices.")
     async def variant_update(
         self, info: Info, id: relay.GlobalID, input: VariantUpdateInput
     ) -> VariantPayload:
-        outcome = await mutations.variant_update(
+        outcome = await admin.variant_update(
             info, variant_id=typed_pk(id, "Variant"), changes=_given(input)
         )
         return VariantPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Delete a variant; past orders keep their copy of it.")
     async def variant_delete(self, info: Info, id: relay.GlobalID) -> VariantPayload:
-        outcome = await mutations.variant_delete(info, variant_id=typed_pk(id, "Variant"))
+        outcome = await admin.variant_delete(info, variant_id=typed_pk(id, "Variant"))
         return VariantPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Overwrite a variant's stock, e.g. after a count.")
     async def stock_set(
         self, info: Info, variant_id: relay.GlobalID, quantity: int
     ) -> VariantPayload:
-        outcome = await mutations.stock_set(
+        outcome = await admin.stock_set(
             info, variant_id=typed_pk(variant_id, "Variant"), quantity=quantity
         )
         return VariantPayload.of(outcome)
@@ -307,14 +307,14 @@ class CatalogMutation:
     async def stock_adjust(
         self, info: Info, variant_id: relay.GlobalID, delta: int
     ) -> VariantPayload:
-        outcome = await mutations.stock_adjust(
+        outcome = await admin.stock_adjust(
             info, variant_id=typed_pk(variant_id, "Variant"), delta=delta
         )
         return VariantPayload.of(outcome)
 
     @strawberry.mutation(description=STAFF + "Create a category, at the root or under a parent.")
     async def category_create(self, info: Info, input: CategoryCreateInput) -> CategoryPayload:
-        return CategoryPayload.of(await mutations.category_create(info, fields=_given(input)))
+        return CategoryPayload.of(await admin.category_create(info, fields=_given(input)))
 
     @strawberry.mutation(
         description=STAFF + "Rename or move a category; a move carries its whole subtree."
@@ -322,7 +322,7 @@ class CatalogMutation:
     async def category_update(
         self, info: Info, id: relay.GlobalID, input: CategoryUpdateInput
     ) -> CategoryPayload:
-        outcome = await mutations.category_update(
+        outcome = await admin.category_update(
             info, category_id=typed_pk(id, "Category"), changes=_given(input)
         )
         return CategoryPayload.of(outcome)

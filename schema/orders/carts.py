@@ -13,7 +13,7 @@ from models import orders as m
 from models.orders import Cart, CartLine
 from resolvers.context import Info
 from resolvers.orders.access import can_see_cart
-from schema.catalog import Money, VariantType
+from schema.catalog.types import Money, VariantType
 from schema.nodes import node_pk
 from schema.orders.common import (
     CartStatus,

@@ -9,7 +9,7 @@ from typing import ClassVar
 import strawberry
 
 from models import orders as m
-from schema.catalog import Money
+from schema.catalog.types import Money
 from schema.nodes import LoadedNode
 from services.orders.coupons import CENT
 

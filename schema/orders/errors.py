@@ -7,9 +7,9 @@ from typing import TypeVar
 
 import strawberry
 
+from schema.payloads import payload_errors
 from services.errors import DomainError, DomainErrors
 from services.orders import errors as order_errors
-from services.orders.errors import StockError
 
 T = TypeVar("T")
 
@@ -51,25 +51,14 @@ class OrderError:
         description="For INSUFFICIENT_STOCK: how many units are left (0 when sold out).",
     )
 
-    @classmethod
-    def from_domain(cls, problem: DomainError) -> OrderError:
-        return cls(
-            field=problem.field,
-            message=problem.message,
-            code=order_errors.OrderErrorCode(problem.code),
-            available=problem.available if isinstance(problem, StockError) else None,
-        )
 
-
-def as_errors(problems: list[DomainError]) -> list[OrderError]:
-    return [OrderError.from_domain(problem) for problem in problems]
+def as_errors(problems: DomainError | DomainErrors | list[DomainError]) -> list[OrderError]:
+    return payload_errors(problems, OrderError, order_errors.OrderErrorCode)
 
 
 async def attempt(call: Awaitable[T]) -> tuple[T | None, list[OrderError]]:
     """Run a resolver; expected failures come back as errors, anything else propagates."""
     try:
         return await call, []
-    except DomainErrors as failures:
-        return None, as_errors(failures.errors)
-    except DomainError as failure:
-        return None, as_errors([failure])
+    except (DomainError, DomainErrors) as failure:
+        return None, as_errors(failure)

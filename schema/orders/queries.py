@@ -10,15 +10,11 @@ from strawberry import relay
 from models import orders as m
 from resolvers.context import Info
 from resolvers.orders import carts, orders
-from schema.nodes import node_pk
+from schema.nodes import optional_typed_pk
 from schema.orders.carts import CartType
 from schema.orders.common import OrderStatus
 from schema.orders.types import OrderConnection, OrderType
 from services.orders.history import OrderFilter as OrderFilterSpec
-
-
-def order_pk(gid: relay.GlobalID) -> int | None:
-    return node_pk(gid.node_id) if gid.type_name == "Order" else None
 
 
 @strawberry.input(description="Narrow the staff order list. All given conditions must hold.")
@@ -60,7 +56,8 @@ class OrdersQuery:
     async def my_orders(
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> OrderConnection:
-        return OrderConnection.from_page(await orders.my_orders(info, first=first, after=after))
+        page = await orders.my_orders(info, first=first, after=after)
+        return OrderConnection.from_page(page, OrderType.from_model)
 
     @strawberry.field(
         description="One order by ID: the customer's own (guests: with the X-Cart-Token "
@@ -68,7 +65,7 @@ class OrdersQuery:
         "otherwise."
     )
     async def order(self, info: Info, id: relay.GlobalID) -> OrderType | None:
-        row = await orders.order(info, order_id=order_pk(id))
+        row = await orders.order(info, order_id=optional_typed_pk(id, "Order"))
         return OrderType.from_model(row) if row is not None else None
 
     @strawberry.field(description="All orders, newest first, filtered. Needs MANAGE_ORDERS.")
@@ -81,4 +78,4 @@ class OrdersQuery:
     ) -> OrderConnection:
         spec = filter.to_spec() if filter else OrderFilterSpec()
         page = await orders.staff_orders(info, filters=spec, first=first, after=after)
-        return OrderConnection.from_page(page)
+        return OrderConnection.from_page(page, OrderType.from_model)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 import strawberry
 from strawberry import relay
@@ -13,8 +13,8 @@ from models import orders as m
 from models.orders import Order, OrderEvent, OrderLine, Payment, Refund, RefundStatus
 from resolvers.context import Info
 from resolvers.orders.access import can_see_order
-from resolvers.pagination import Page
-from schema.catalog import TOTAL_COUNT, Money, VariantType, _connection_fields
+from schema.catalog.types import Money, VariantType
+from schema.connections import CountedConnection
 from schema.orders.common import (
     CouponKind,
     DeliveryChoice,
@@ -248,12 +248,8 @@ class OrderType(OwnedNode):
 
 
 @strawberry.type(description="A page of orders, newest first.")
-class OrderConnection(relay.Connection[OrderType]):
-    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
-
-    @classmethod
-    def from_page(cls, page: Page[Any]) -> OrderConnection:
-        return cls(**_connection_fields(page, OrderType.from_model))
+class OrderConnection(CountedConnection[OrderType]):
+    pass
 
 
 @strawberry.type(name="Coupon", description="A coupon, as staff see it.")

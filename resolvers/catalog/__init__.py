@@ -1,0 +1,1 @@
+"""The catalog in GraphQL: who may see what, paged reads and the staff writes behind each field."""
