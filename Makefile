@@ -41,8 +41,13 @@ schema: $(STAMP) ## rewrite schema.graphql from the code
 migrations: $(STAMP) ## write a migration for model changes
 	$(BIN)/tortoise makemigrations
 
-bench: $(STAMP) ## catalog read benchmark (prints figures)
-	$(BIN)/python -m benchmarks.catalog
+BENCH_SCALE ?= 2
+bench: $(STAMP) ## HTTP pages beside hand-written floors, then catalog read latency (prints figures)
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
+		echo "wrk is not installed and could not be: the Python load generator is used"
+	$(BIN)/python -m benchmarks.http --scale $(BENCH_SCALE)
+	DATABASE_URL=$${DATABASE_URL:-sqlite://$(CURDIR)/var/bench/scale-$(BENCH_SCALE).sqlite3} \
+		$(BIN)/python -m benchmarks.catalog
 
 clean: ## remove .venv and local data
 	rm -rf $(VENV) var
