@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from models.catalog import CertificationScheme, ProductStatus
+from services.catalog.ages import age_label
 from services.catalog.importer import slugify
 
 # Fixed so that the same seed gives byte-for-byte the same store on any day.
@@ -113,7 +114,7 @@ def _product_spec(rng: random.Random, leaf: Leaf, used_slugs: set[str]) -> Spec:
             "slug": slug,
             "name": name,
             "description": _description(
-                rng, kind, brand, thing, materials, _age_label(min_age, max_age)
+                rng, kind, brand, thing, materials, f"ages {age_label(min_age, max_age)}"
             ),
             "status": status,
             "brand": brand,
@@ -224,15 +225,6 @@ def _description(
     if rng.random() < 0.5:
         sentences.append(f"Recommended for {ages}.")
     return " ".join(sentences)
-
-
-def _age_label(min_age: int, max_age: int | None) -> str:
-    def unit(months: int) -> str:
-        return f"{months // 12} years" if months >= 24 and months % 12 == 0 else f"{months} months"
-
-    if max_age is None:
-        return f"ages {unit(min_age)} and up"
-    return f"ages {unit(min_age)} to {unit(max_age)}"
 
 
 def _price(rng: random.Random, low: int, high: int) -> int:

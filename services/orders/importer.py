@@ -177,7 +177,7 @@ async def import_orders(*, path: pathlib.Path) -> dict[str, int]:
             [_order(invoice, lines, status, users) for invoice, lines, status in planned],
             batch_size=BATCH_SIZE,
         )
-        ids = await _order_ids([invoice.external_ref for invoice, _, _ in planned])
+        ids = await _ids_by_ref(Order, [invoice.external_ref for invoice, _, _ in planned])
         order_lines, events = [], []
         sold: Counter[int] = Counter()
         for invoice, lines, status in planned:
@@ -231,7 +231,7 @@ async def _customers(invoices: list[Invoice], report: Counter[str]) -> dict[str,
     """User ids by customer id, creating the customers not imported before."""
     wanted = {invoice.customer_id for invoice in invoices if invoice.customer_id}
     refs = {f"{SOURCE}:{customer_id}": customer_id for customer_id in wanted}
-    users = await _users_by_ref(list(refs))
+    users = await _ids_by_ref(User, list(refs))
     missing = sorted(ref for ref in refs if ref not in users)
     await User.bulk_create(
         [
@@ -247,24 +247,15 @@ async def _customers(invoices: list[Invoice], report: Counter[str]) -> dict[str,
     )
     report["customers_created"] = len(missing)
     if missing:
-        users.update(await _users_by_ref(missing))
+        users.update(await _ids_by_ref(User, missing))
     return {refs[ref]: user_id for ref, user_id in users.items()}
 
 
-async def _users_by_ref(refs: list[str]) -> dict[str, int]:
+async def _ids_by_ref(model: type[User] | type[Order], refs: list[str]) -> dict[str, int]:
+    """The ids of the `model` rows with these external refs, by ref (batched lookups)."""
     found: dict[str, int] = {}
     for start in range(0, len(refs), BATCH_SIZE):
-        rows = await User.filter(external_ref__in=refs[start : start + BATCH_SIZE]).values(
-            "id", "external_ref"
-        )
-        found.update({row["external_ref"]: row["id"] for row in rows})
-    return found
-
-
-async def _order_ids(refs: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(refs), BATCH_SIZE):
-        rows = await Order.filter(external_ref__in=refs[start : start + BATCH_SIZE]).values(
+        rows = await model.filter(external_ref__in=refs[start : start + BATCH_SIZE]).values(
             "id", "external_ref"
         )
         found.update({row["external_ref"]: row["id"] for row in rows})
