@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 from graphql import GraphQLError
 
-from models.accounts import ChildProfile
 from models.catalog import Product
 from resolvers.auth import guest_identity, viewer
 from resolvers.catalog.queries import can_see_product
 from resolvers.context import Info
 from resolvers.pagination import Page, window
-from services.accounts.children import age_months
+from services.accounts.children import age_months, find_child
 from services.errors import DomainError
 from services.feed import assembly
 from services.feed import feedback as feedback_service
@@ -39,7 +38,7 @@ async def _child(info: Info, child_id: int) -> assembly.Child:
             "Sign in to see a feed for your child: send `Authorization: Bearer <accessToken>`.",
             extensions={"code": "UNAUTHENTICATED"},
         )
-    child = await ChildProfile.get_or_none(id=child_id, user_id=user.id)
+    child = await find_child(user_id=user.id, child_id=child_id)
     if child is None:
         raise _bad_input("No child profile with this ID on your account.", "childProfileId")
     return assembly.Child(age_months(child.birth_month), tuple(child.interests or ()))

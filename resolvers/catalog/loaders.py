@@ -17,6 +17,7 @@ from models.catalog import (
     Variant,
 )
 from resolvers.loaders import ByForeignKeyLoader, ByIdLoader
+from services.catalog import lookups
 from services.catalog.listing import ProductPage, ProductSort, list_category_products
 
 
@@ -25,18 +26,7 @@ class TagsByProductIdLoader(DataLoader[int, list[Tag]]):
         super().__init__(load_fn=self._load)
 
     async def _load(self, keys: Sequence[int]) -> list[list[Tag]]:
-        rows = (
-            await Tag.filter(products__id__in=list(set(keys)))
-            .annotate()
-            .values("id", "slug", "name", "products__id")
-        )
-        grouped: dict[int, list[Tag]] = defaultdict(list)
-        for row in rows:
-            grouped[row["products__id"]].append(
-                Tag(id=row["id"], slug=row["slug"], name=row["name"])
-            )
-        for tags in grouped.values():
-            tags.sort(key=lambda tag: tag.name)
+        grouped = await lookups.tags_of_products(product_ids=keys)
         return [grouped.get(key, []) for key in keys]
 
 

@@ -27,7 +27,7 @@ async def _cart(info: Info, token: str | None, *, create: bool = False) -> Cart:
 
 async def _reloaded(info: Info, cart: Cart) -> Cart:
     info.context.loaders.orders.forget_cart(cart.id)
-    fresh = await Cart.get(id=cart.id)
+    fresh = await cart_service.get_cart(cart_id=cart.id)
     info.context.loaders.orders.cart_by_id.prime(fresh.id, fresh)
     return fresh
 

@@ -8,11 +8,9 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from models.accounts import User
 from models.orders import Cart, CartLine, Order, OrderEvent, OrderLine, Payment, Refund
 from resolvers.loaders import ByForeignKeyLoader, ByIdLoader
-from services.orders.coupons import customer_of
-from services.orders.pricing import Pricing, price_cart
+from services.orders.pricing import Pricing, price_carts
 
 
 def forget(loader: DataLoader[Any, Any], key: int) -> None:
@@ -28,19 +26,8 @@ class CartPricingLoader(DataLoader[int, Pricing | None]):
         super().__init__(load_fn=self._load)
 
     async def _load(self, keys: Sequence[int]) -> list[Pricing | None]:
-        carts = {cart.id: cart for cart in await Cart.filter(id__in=list(set(keys)))}
-        owners = {c.user_id for c in carts.values() if c.user_id is not None}
-        emails = dict(await User.filter(id__in=owners).values_list("id", "email")) if owners else {}
-        result: list[Pricing | None] = []
-        for key in keys:
-            cart = carts.get(key)
-            if cart is None:
-                result.append(None)
-                continue
-            account_email = emails.get(cart.user_id) if cart.user_id else None
-            customer = customer_of(cart, user_id=cart.user_id, account_email=account_email)
-            result.append(await price_cart(cart=cart, customer=customer))
-        return result
+        priced = await price_carts(cart_ids=keys)
+        return [priced.get(key) for key in keys]
 
 
 class OrdersLoaders:

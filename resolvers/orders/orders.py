@@ -23,7 +23,7 @@ from services.orders import checkout as checkout_service
 from services.orders import coupons as coupon_service
 from services.orders import fulfilment, refunds
 from services.orders.errors import OrderErrorCode, error
-from services.orders.history import OrderFilter, list_orders
+from services.orders.history import OrderFilter, get_order, list_orders
 
 
 async def _page(
@@ -58,7 +58,7 @@ async def order(info: Info, *, order_id: int | None) -> Order | None:
 
 async def _fresh(info: Info, order_id: int) -> Order:
     info.context.loaders.orders.forget_order(order_id)
-    return await Order.get(id=order_id)
+    return await get_order(order_id=order_id)
 
 
 async def pay(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TypeVar
 
 from tortoise.models import Model
@@ -41,3 +43,18 @@ async def tags(*, offset: int, limit: int) -> tuple[list[Tag], int]:
 async def brands(*, offset: int, limit: int) -> tuple[list[Brand], int]:
     """Brands from `offset`, as `root_categories` pages them."""
     return await _slice(Brand.all(), offset, limit)
+
+
+async def tags_of_products(*, product_ids: Iterable[int]) -> dict[int, list[Tag]]:
+    """Each product's tags by name, in one query (light rows: id, slug and name only)."""
+    rows = (
+        await Tag.filter(products__id__in=list(set(product_ids)))
+        .annotate()
+        .values("id", "slug", "name", "products__id")
+    )
+    grouped: dict[int, list[Tag]] = defaultdict(list)
+    for row in rows:
+        grouped[row["products__id"]].append(Tag(id=row["id"], slug=row["slug"], name=row["name"]))
+    for tags in grouped.values():
+        tags.sort(key=lambda tag: tag.name)
+    return grouped

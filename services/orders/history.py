@@ -25,6 +25,11 @@ class OrderSlice:
     has_next: bool
 
 
+async def get_order(*, order_id: int) -> Order:
+    """The order as stored now (read again after a change)."""
+    return await Order.get(id=order_id)
+
+
 async def list_orders(*, filters: OrderFilter, offset: int, limit: int) -> OrderSlice:
     """Orders matching every given condition, newest first, with the total count."""
     query = Order.all()

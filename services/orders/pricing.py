@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from models.accounts import User
 from models.catalog import Category, Product, ProductStatus, Variant
 from models.orders import Cart, CartLine, Coupon, CouponKind, DeliveryMethod, FlashPrice
 from services.errors import DomainError
 from services.orders import coupons as coupon_rules
-from services.orders.errors import OrderErrorCode, StockError, error
 from services.orders.coupons import Customer, Item, money
+from services.orders.errors import OrderErrorCode, StockError, error
 
 ZERO = Decimal("0.00")
 
@@ -356,3 +357,16 @@ async def price_cart(
         points=points,
         problems=problems,
     )
+
+
+async def price_carts(*, cart_ids: Sequence[int]) -> dict[int, Pricing]:
+    """Many carts priced now, each for its own customer; unknown ids are left out."""
+    carts = {cart.id: cart for cart in await Cart.filter(id__in=list(set(cart_ids)))}
+    owners = {c.user_id for c in carts.values() if c.user_id is not None}
+    emails = dict(await User.filter(id__in=owners).values_list("id", "email")) if owners else {}
+    priced = {}
+    for cart_id, cart in carts.items():
+        account_email = emails.get(cart.user_id) if cart.user_id else None
+        customer = coupon_rules.customer_of(cart, user_id=cart.user_id, account_email=account_email)
+        priced[cart_id] = await price_cart(cart=cart, customer=customer)
+    return priced
