@@ -16,6 +16,7 @@ from services.errors import DomainError
 from services.feed import assembly
 from services.feed import feedback as feedback_service
 from services.feed.entries import FeedEntry, FeedSection
+from services.flows.shopper_feed import shopper_feed
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ async def feed(
         anonymous_id=guest_identity(info, anonymous_id),
         personalized=user.personalization_consent if user is not None else True,
     )
-    ranked = await assembly.feed(
+    ranked = await shopper_feed(
         section=section, shopper=shopper, product_id=product_id, child=child
     )
     entries = ranked.entries[win.offset : win.offset + win.limit]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from services.analytics.shoppers import recent_events
+from models.analytics import EventKind
 from services.feed import cache as feed_cache
 from services.feed import candidates, rules
 from services.feed.entries import (
@@ -22,6 +24,25 @@ from services.feed.registry import Served, registry
 SESSION_WINDOW = timedelta(minutes=30)  # events this recent are folded in at request time
 SESSION_EVENTS = 100
 NEEDS_PRODUCT = frozenset({FeedSection.SIMILAR, FeedSection.BOUGHT_TOGETHER})
+
+
+class RecentEvent(Protocol):
+    """One event of the shopper's recent behaviour, as the analytics domain records it."""
+
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def product_id(self) -> int | None: ...
+    @property
+    def personalization_off(self) -> bool: ...
+
+
+class RecentEvents(Protocol):
+    """Reads a shopper's events since a time, newest first (the analytics domain's reader)."""
+
+    def __call__(
+        self, *, user_id: int | None, anonymous_id: str | None, since: datetime, limit: int
+    ) -> Awaitable[Sequence[RecentEvent]]: ...
 
 
 @dataclass(frozen=True)
@@ -49,8 +70,12 @@ async def feed(
     product_id: int | None = None,
     child: Child | None = None,
     now: datetime | None = None,
+    recent_events: RecentEvents,
 ) -> RankedFeed:
-    """One whole section, ranked and filtered, cached per shopper for a minute."""
+    """One whole section, ranked and filtered, cached per shopper for a minute.
+
+    `recent_events` supplies this session's behaviour (see `services.flows.shopper_feed`).
+    """
     if section in NEEDS_PRODUCT and product_id is None:
         raise ValueError(f"{section} needs a product")
     if section == FeedSection.FOR_CHILD and child is None:
@@ -76,6 +101,7 @@ async def feed(
             product_id=product_id,
             child=child,
             now=now or datetime.now(UTC),
+            recent_events=recent_events,
         )
         return RankedFeed(tuple(entries), version)
 
@@ -87,7 +113,9 @@ async def feed(
     )
 
 
-async def session_events(shopper: Shopper, *, now: datetime) -> list[tuple[int, str]]:
+async def session_events(
+    shopper: Shopper, *, now: datetime, recent_events: RecentEvents
+) -> list[tuple[int, str]]:
     """This session's behaviour as (product id, event), newest first; opt-outs left out."""
     if not shopper.personalized:
         return []
@@ -114,13 +142,14 @@ async def assemble(
     product_id: int | None,
     child: Child | None,
     now: datetime,
+    recent_events: RecentEvents,
 ) -> list[FeedEntry]:
     """Score candidates, then apply the business rules (see `services.feed.rules`)."""
     folds_in = section in (FeedSection.FOR_YOU, FeedSection.FOR_CHILD) and served is not None
     # Independent reads: on PostgreSQL they run side by side on pooled connections.
     blocked, session, bought = await asyncio.gather(
         rules.not_interested(user_id=shopper.user_id, anonymous_id=shopper.anonymous_id),
-        session_events(shopper, now=now) if folds_in else _nothing(),
+        session_events(shopper, now=now, recent_events=recent_events) if folds_in else _nothing(),
         rules.bought_recently(user_id=shopper.user_id, now=now),
     )
     audience = candidates.Audience(
