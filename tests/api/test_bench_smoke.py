@@ -62,7 +62,8 @@ async def test_list_page_floor_reads_the_same_products(
     assert [n["name"] for n in floor_nodes] == [n["name"] for n in nodes]
     skus = [[v["sku"] for v in n["variants"]] for n in nodes]
     assert [[v["sku"] for v in n["variants"]] for n in floor_nodes] == skus
-    assert any(n["category"]["ancestors"] for n in nodes)
+    # Rows other tests made may have no category; the demo store's do, with ancestors.
+    assert any(n["category"] and n["category"]["ancestors"] for n in nodes)
     assert bare == shopgraph
 
 
