@@ -183,13 +183,6 @@ class CartType(OwnedNode):
 
     @classmethod
     def from_model(cls, row: Cart) -> Self:
-        delivery = None
-        if row.delivery_method is not None:
-            delivery = DeliveryChoice(
-                method=m.DeliveryMethod(row.delivery_method),
-                date=row.delivery_date,
-                window=row.delivery_window,
-            )
         return cls(
             id=row.id,
             token=row.token,
@@ -197,7 +190,7 @@ class CartType(OwnedNode):
             email=row.email,
             currency=row.currency,
             shipping_address=ShippingAddress.from_json(row.shipping_address),
-            delivery=delivery,
+            delivery=DeliveryChoice.of(row),
             payment_method=row.payment_method,
             coupon_codes=list(row.coupon_codes or []),
             points_to_spend=row.points_to_spend,

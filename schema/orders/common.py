@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import strawberry
 
@@ -86,6 +86,17 @@ class DeliveryChoice:
     method: DeliveryMethod  # type: ignore[valid-type]
     date: date | None = strawberry.field(description="Requested delivery day, if any.")
     window: str | None = strawberry.field(description='Time window such as "09:00-12:00".')
+
+    @classmethod
+    def of(cls, row: Any) -> DeliveryChoice | None:
+        """The delivery chosen on a cart or order row, or None before one is chosen."""
+        if row.delivery_method is None:
+            return None
+        return cls(
+            method=m.DeliveryMethod(row.delivery_method),
+            date=row.delivery_date,
+            window=row.delivery_window,
+        )
 
 
 @strawberry.type(description="A discount on the cart or order, and why it was given.")

@@ -187,13 +187,6 @@ class OrderType(OwnedNode):
 
     @classmethod
     def from_model(cls, row: Order) -> Self:
-        delivery = None
-        if row.delivery_method is not None:
-            delivery = DeliveryChoice(
-                method=m.DeliveryMethod(row.delivery_method),
-                date=row.delivery_date,
-                window=row.delivery_window,
-            )
         return cls(
             id=row.id,
             number=row.number,
@@ -204,7 +197,7 @@ class OrderType(OwnedNode):
             paid_at=row.paid_at,
             reserved_until=row.reserved_until,
             shipping_address=ShippingAddress.from_json(row.shipping_address),
-            delivery=delivery,
+            delivery=DeliveryChoice.of(row),
             payment_method=row.payment_method,
             coupon_codes=list(row.coupon_codes or []),
             row=row,
