@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from cross_web import HTTPException
+from starlette.background import BackgroundTask, BackgroundTasks
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -18,6 +19,15 @@ from strawberry.types import ExecutionResult
 
 from api.authentication import authenticate
 from api.graphiql import render_graphiql_html
+from api.http_cache import (
+    PRIVATE_HEADERS,
+    Entry,
+    HttpCache,
+    Lookup,
+    encode_body,
+    public_headers,
+    storable_cost,
+)
 from api.middleware import error_body
 from resolvers.context import Context
 from schema.errors import AmbiguousOperation
@@ -39,13 +49,25 @@ class RequestError(HTTPException):
         self.headers = headers or {}
 
 
+class SubResponse(Response):
+    """The per-request response strawberry passes around, with this request's cache lookup."""
+
+    lookup: Lookup | None = None
+
+
 class ShopGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view, speaking GraphQL over HTTP strictly.
 
     Bodies that are not a GraphQL request get 400 with a JSON error document (never a 500 or
     plain text); `Accept: application/graphql-response+json` gets that media type and 4xx
     codes for request errors; a GET carrying a mutation is 405 with `Allow: POST`.
+    Anonymous catalog reads are answered from `http_cache` (api/http_cache.py) when it holds
+    them, with `Cache-Control`/`ETag` on GET; every other answer is `private, no-store`.
     """
+
+    def __init__(self, schema: Any, *, http_cache: HttpCache | None = None, **options: Any):
+        super().__init__(schema, **options)
+        self.http_cache = http_cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,6 +88,7 @@ class ShopGraphQL(GraphQL[Context, None]):
             media_type=negotiate(request.headers.get("accept", "")),
         )
         response.headers.update(getattr(error, "headers", {}))
+        response.headers.update(PRIVATE_HEADERS)
         return response
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -77,7 +100,9 @@ class ShopGraphQL(GraphQL[Context, None]):
         return context
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        sub_response = await super().get_sub_response(request)
+        sub_response = SubResponse()
+        sub_response.status_code = None  # type: ignore[assignment]  # set only when chosen
+        del sub_response.headers["content-length"]
         # The negotiated media type travels with the per-request response.
         sub_response.media_type = negotiate(request.headers.get("accept", ""))
         return sub_response
@@ -111,6 +136,19 @@ class ShopGraphQL(GraphQL[Context, None]):
         return data
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        sub_response = kwargs["sub_response"]
+        if self.http_cache is not None and isinstance(sub_response, SubResponse):
+            data: GraphQLRequestData = kwargs["request_data"]
+            sub_response.lookup = lookup = await self.http_cache.lookup(
+                headers=kwargs["request"].headers,
+                method=kwargs["request_adapter"].method,
+                query=data.query,
+                variables=data.variables,
+                operation_name=data.operation_name,
+                media_type=sub_response.media_type or JSON,
+            )
+            if lookup is not None and lookup.entry is not None:
+                return await self.http_cache.serve(lookup, kwargs["context"])
         try:
             return await super().execute_single(*args, **kwargs)
         except HTTPException as error:
@@ -139,7 +177,15 @@ class ShopGraphQL(GraphQL[Context, None]):
             if status != 200:
                 # A request error never started executing, so there is no data entry.
                 response_data.pop("data", None)
-        body = self.encode_json(response_data)
+        lookup = sub_response.lookup if isinstance(sub_response, SubResponse) else None
+        store: Entry | None = None
+        if lookup is not None and isinstance(response_data, dict):
+            body, store = self._cacheable_body(lookup, response_data, status)
+            if body is None:
+                lookup = None
+        if lookup is None or isinstance(response_data, list):
+            lookup = None
+            body = self._encode(response_data)
         response = Response(body, status_code=status, media_type=media_type)
         response.headers.raw.extend(
             (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
@@ -148,7 +194,42 @@ class ShopGraphQL(GraphQL[Context, None]):
             response.background = sub_response.background
         if sub_response.status_code:
             response.status_code = sub_response.status_code
+        if lookup is not None and lookup.public and self.http_cache is not None:
+            response.headers.update(public_headers(lookup, self.http_cache.max_age))
+        else:
+            response.headers.update(PRIVATE_HEADERS)
+        if store is not None and lookup is not None and self.http_cache is not None:
+            # Stored once the answer is sent: the caller does not wait for the cache.
+            task = BackgroundTask(self.http_cache.store, lookup, store)
+            if response.background is not None:
+                response.background = BackgroundTasks([response.background, task])
+            else:
+                response.background = task
+        if lookup is not None and lookup.not_modified() and self.http_cache is not None:
+            headers = public_headers(lookup, self.http_cache.max_age)
+            not_modified = Response(status_code=304, headers=headers)
+            not_modified.background = response.background
+            return not_modified
         return response
+
+    def _cacheable_body(
+        self, lookup: Lookup, response_data: GraphQLHTTPResponse, status: int
+    ) -> tuple[bytes | None, Entry | None]:
+        """The body of a hit, or of an answer that may be stored (with its entry); else None."""
+        extensions = response_data.get("extensions")
+        encoded_extensions = self._encode(extensions) if extensions else None
+        if lookup.entry is not None:
+            return encode_body(lookup.entry.data, encoded_extensions), None
+        cost = storable_cost(response_data) if status == 200 else None
+        if cost is None:
+            return None, None
+        data = self._encode(response_data["data"])
+        entry = Entry(cost, data) if self.http_cache and self.http_cache.ttl > 0 else None
+        return encode_body(data, encoded_extensions), entry
+
+    def _encode(self, value: object) -> bytes:
+        encoded = self.encode_json(value)
+        return encoded.encode() if isinstance(encoded, str) else encoded
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(render_graphiql_html(self.graphql_ide_html))

@@ -40,6 +40,10 @@ class Settings:
     graphiql: bool = True
     cors_origins: tuple[str, ...] = ()
     log_format: str = "text"
+    # Anonymous catalog reads (README, "HTTP caching"): `max-age` of public GET answers and
+    # how long the server keeps an answer; 0 turns either off.
+    http_cache_max_age: int = 10
+    response_cache_ttl: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -97,6 +101,11 @@ def check_settings(settings: Settings) -> None:
         )
     if settings.max_body_bytes < 1:
         raise SettingsError("SHOPGRAPH_MAX_BODY_BYTES must be a positive number of bytes")
+    if settings.http_cache_max_age < 0 or settings.response_cache_ttl < 0:
+        raise SettingsError(
+            "SHOPGRAPH_HTTP_CACHE_MAX_AGE and SHOPGRAPH_RESPONSE_CACHE_TTL must be 0 (off) or "
+            "a positive number of seconds"
+        )
     if settings.log_format not in ("text", "json"):
         raise SettingsError("SHOPGRAPH_LOG_FORMAT must be 'text' or 'json'")
 
@@ -115,6 +124,8 @@ def _edge_settings(environment: str) -> dict[str, Any]:
         "graphiql": config("SHOPGRAPH_GRAPHIQL", cast=bool, default=development),
         "cors_origins": tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
         "log_format": str(config("SHOPGRAPH_LOG_FORMAT", default="text")).lower(),
+        "http_cache_max_age": config("SHOPGRAPH_HTTP_CACHE_MAX_AGE", cast=int, default=10),
+        "response_cache_ttl": config("SHOPGRAPH_RESPONSE_CACHE_TTL", cast=int, default=10),
     }
 
 

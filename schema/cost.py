@@ -291,32 +291,42 @@ class QueryCost(SchemaExtension):
         )
 
     def _throttled(self) -> GraphQLError:
-        decision = self.decision
-        assert decision is not None
-        retry_after = retry_after_header(decision)
-        response = getattr(self.execution_context.context, "response", None)
-        if response is not None and hasattr(response, "status_code"):
-            response.status_code = 429
-            response.headers["Retry-After"] = retry_after
-        return GraphQLError(
-            f"Throttled: this operation costs {decision.cost} and {int(decision.available)} of "
-            f"{decision.capacity} points are available (restoring {decision.restore_rate:g} per "
-            f"second). Retry after {retry_after} s.",
-            extensions={
-                "code": "THROTTLED",
-                "cost": decision.cost,
-                "retryAfter": float(retry_after),
-            },
+        assert self.decision is not None
+        return throttled_error(
+            self.decision, getattr(self.execution_context.context, "response", None)
         )
 
     def get_results(self) -> dict[str, Any]:
         if self.cost is None:
             return {}
-        report: dict[str, Any] = {"requestedQueryCost": self.cost, "maxCost": self.max_cost}
-        if self.decision is not None:
-            report["throttleStatus"] = {
-                "maximumAvailable": self.decision.capacity,
-                "currentlyAvailable": int(self.decision.available),
-                "restoreRate": self.decision.restore_rate,
-            }
-        return {"cost": report}
+        return {"cost": cost_report(self.cost, self.max_cost, self.decision)}
+
+
+def throttled_error(decision: Decision, response: Any) -> GraphQLError:
+    """The THROTTLED error for a refused decision; sets 429 and `Retry-After` on `response`."""
+    retry_after = retry_after_header(decision)
+    if response is not None and hasattr(response, "status_code"):
+        response.status_code = 429
+        response.headers["Retry-After"] = retry_after
+    return GraphQLError(
+        f"Throttled: this operation costs {decision.cost} and {int(decision.available)} of "
+        f"{decision.capacity} points are available (restoring {decision.restore_rate:g} per "
+        f"second). Retry after {retry_after} s.",
+        extensions={
+            "code": "THROTTLED",
+            "cost": decision.cost,
+            "retryAfter": float(retry_after),
+        },
+    )
+
+
+def cost_report(cost: int, max_cost: int, decision: Decision | None) -> dict[str, Any]:
+    """The `extensions.cost` entry of a response: the cost and the caller's bucket."""
+    report: dict[str, Any] = {"requestedQueryCost": cost, "maxCost": max_cost}
+    if decision is not None:
+        report["throttleStatus"] = {
+            "maximumAvailable": decision.capacity,
+            "currentlyAvailable": int(decision.available),
+            "restoreRate": decision.restore_rate,
+        }
+    return report
