@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from api.settings import ROOT_DIR, Settings, SettingsError, load_settings
+from api.settings import ROOT_DIR, Settings, SettingsError, config, load_settings
 
 DEFAULT_RETAIL_CSV = ROOT_DIR.parent / "shared" / "data" / "online-retail" / "transactions.csv"
 
@@ -170,20 +171,44 @@ def cmd_recommender_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn runs the app; `benchmarks/http` starts its servers with the same options.
+
+    uvloop and httptools (uvicorn[standard]) are named rather than left to `auto`, so that a
+    missing one shows here instead of silently costing a third of the throughput; the
+    access log is off in production, where it costs a log line per request (the request id
+    middleware still stamps every log line that a request writes).
+    """
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    access_log = config("SHOPGRAPH_ACCESS_LOG", cast=bool, default=not settings.is_production)
+    return {
+        "loop": loop,
+        "http": http,
+        "workers": config("SHOPGRAPH_WORKERS", cast=int, default=1),
+        "access_log": access_log,
+    }
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api.logs import configure_logging
 
     configure_logging(settings)
+    options = server_options(settings)
+    if args.workers is not None:
+        options["workers"] = args.workers
+    if args.access_log is not None:
+        options["access_log"] = args.access_log
     uvicorn.run(
         "api.app:create_served_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
-        workers=args.workers,
         reload=args.reload,
         log_level=settings.log_level.lower(),
+        **options,
     )
     return 0
 
@@ -208,7 +233,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the API (GraphiQL at /graphql)")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default SHOPGRAPH_WORKERS, else 1); about one per core",
+    )
+    serve.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="one log line per request (default SHOPGRAPH_ACCESS_LOG, else off in production)",
+    )
     serve.add_argument("--reload", action="store_true")
     serve.set_defaults(func=cmd_serve)
 

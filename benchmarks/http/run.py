@@ -98,13 +98,22 @@ def prepare(url: str, scale: int, fresh: bool, env: dict[str, str]) -> tuple[int
 
 
 def _serve(app: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    # The same command line for shopgraph and the floor: uvicorn picks uvloop and httptools.
+    # The same command line for shopgraph and the floor, with the loop and HTTP parser that
+    # `shopgraph serve` picks (api.cli.server_options) and its production access log (off).
+    options = _server_options()
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", app, "--host", HOST, "--port", str(port),
-         "--workers", str(workers), "--loop", "auto", "--http", "auto",
+         "--workers", str(workers), "--loop", options["loop"], "--http", options["http"],
          "--log-level", "warning", "--no-access-log"],
         cwd=ROOT, env=env,
     )  # fmt: skip
+
+
+def _server_options() -> dict[str, Any]:
+    from api.cli import server_options
+    from api.settings import load_settings
+
+    return server_options(load_settings())
 
 
 def _post(port: int, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -233,10 +242,12 @@ async def in_process(url: str, rounds: int) -> None:
 def _machine(generator: str, version: str, count: int, scale: int, workers: int) -> None:
     import uvicorn
 
+    options = _server_options()
     load = " / ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
         f"machine: {os.cpu_count()} cores, load {load}, Python {platform.python_version()}, "
-        f"uvicorn {uvicorn.__version__} (loop auto, http auto), {workers} worker(s) each"
+        f"uvicorn {uvicorn.__version__} (loop {options['loop']}, http {options['http']}), "
+        f"{workers} worker(s) each"
     )
     print(f"database: {version}, {count} products (scale {scale})")
     if generator == "wrk":
@@ -277,6 +288,9 @@ def main() -> None:
             # No trained model: TRENDING serves the best sellers, as the floor does.
             "SHOPGRAPH_MODEL_DIR": models,
             "SHOPGRAPH_RECOMMENDER_INTERVAL": "0",
+            # The floors cache nothing, so the pages compare execution: repeated anonymous
+            # reads would otherwise be answered from the response cache. Set it to measure that.
+            "SHOPGRAPH_RESPONSE_CACHE_TTL": os.environ.get("SHOPGRAPH_RESPONSE_CACHE_TTL", "0"),
         }
         count, slug, version = prepare(url, args.scale, args.fresh, env)
         _machine(generator, version, count, args.scale, args.workers)
