@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -30,6 +31,7 @@ from api.middleware import BodyLimitMiddleware, RequestIdMiddleware, SecurityHea
 from api.settings import ROOT_DIR, Settings, check_settings, config, load_settings
 from schema import build_schema
 from services.accounts import tokens
+from services.documents import TrustedDocuments
 from services.feed.registry import registry as feed_registry
 from services.orders import reservations
 from services.ratelimit import OpenedOnStart, RateLimiter, build_rate_limiter
@@ -126,6 +128,11 @@ def create_app(
         rate_limiter=limiter,
         introspection=settings.introspection,
         suggestions=settings.field_suggestions,
+        trusted_documents=(
+            TrustedDocuments(Path(settings.trusted_documents_file))
+            if settings.trusted_documents
+            else None
+        ),
     )
     graphql_app = ShopGraphQL(
         schema,

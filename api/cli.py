@@ -213,6 +213,33 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_documents_register(args: argparse.Namespace, settings: Settings) -> int:
+    """Register a client's operations from its manifest: the trusted documents to run."""
+    from graphql import GraphQLError, parse, validate
+
+    from schema import build_schema
+    from services.documents import ManifestError, TrustedDocuments, parse_manifest
+
+    try:
+        found = parse_manifest(json.loads(Path(args.file).read_text(encoding="utf-8")))
+    except (OSError, ValueError, ManifestError) as error:
+        print(f"error: {args.file}: {error}", file=sys.stderr)
+        return 2
+    schema = build_schema()._schema
+    for document_id, body in found.items():
+        try:
+            errors = validate(schema, parse(body))
+        except GraphQLError as error:
+            errors = [error]
+        if errors:
+            print(f"error: operation {document_id}: {errors[0].message}", file=sys.stderr)
+            return 2
+    path = Path(args.registry or settings.trusted_documents_file)
+    added, total = TrustedDocuments(path).register(found)
+    print(f"{added} new of {len(found)} ids registered; {path} holds {total}")
+    return 0
+
+
 def _redacted(url: str) -> str:
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
@@ -293,6 +320,17 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default=str(ROOT_DIR / "schema.graphql"))
     export.set_defaults(func=cmd_export_schema)
+
+    documents = sub.add_parser("documents", help="trusted documents (persisted operations)")
+    documents_sub = documents.add_subparsers(dest="documents_command", required=True)
+    register = documents_sub.add_parser(
+        "register", help="register a client's operations from a persisted-query manifest"
+    )
+    register.add_argument("file", help='Apollo manifest JSON, or a {"<sha256>": "<query>"} map')
+    register.add_argument(
+        "--registry", default=None, help="default: $SHOPGRAPH_TRUSTED_DOCUMENTS_FILE"
+    )
+    register.set_defaults(func=cmd_documents_register)
 
     recommender = sub.add_parser("recommender", help="the embedded recommender")
     recommender_sub = recommender.add_subparsers(dest="recommender_command", required=True)

@@ -40,6 +40,9 @@ class Settings:
     graphiql: bool = True
     cors_origins: tuple[str, ...] = ()
     log_format: str = "text"
+    # Persisted queries (README, "Conventions" and "Production settings").
+    trusted_documents: bool = False
+    trusted_documents_file: str = str(ROOT_DIR / "var" / "trusted_documents.json")
     # Anonymous catalog reads (README, "HTTP caching"): `max-age` of public GET answers and
     # how long the server keeps an answer; 0 turns either off.
     http_cache_max_age: int = 10
@@ -124,8 +127,21 @@ def _edge_settings(environment: str) -> dict[str, Any]:
         "graphiql": config("SHOPGRAPH_GRAPHIQL", cast=bool, default=development),
         "cors_origins": tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()),
         "log_format": str(config("SHOPGRAPH_LOG_FORMAT", default="text")).lower(),
+        **_trusted_documents(development),
         "http_cache_max_age": config("SHOPGRAPH_HTTP_CACHE_MAX_AGE", cast=int, default=10),
         "response_cache_ttl": config("SHOPGRAPH_RESPONSE_CACHE_TTL", cast=int, default=10),
+    }
+
+
+def _trusted_documents(development: bool) -> dict[str, Any]:
+    """Only registered operations run: by default in production once a registry exists."""
+    path = config("SHOPGRAPH_TRUSTED_DOCUMENTS_FILE", default="") or str(
+        ROOT_DIR / "var" / "trusted_documents.json"
+    )
+    default = not development and Path(path).exists()
+    return {
+        "trusted_documents": config("SHOPGRAPH_TRUSTED_DOCUMENTS", cast=bool, default=default),
+        "trusted_documents_file": path,
     }
 
 

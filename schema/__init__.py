@@ -6,15 +6,16 @@ import strawberry
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     QueryDepthLimiter,
 )
 
 from schema.cost import DEFAULT_MAX_COST, QueryCost
-from schema.errors import MaskUnexpectedErrors, RequireOperationName, ShopSchema
+from schema.documents import CheckedDocuments, DocumentCache, DocumentPolicy
+from schema.errors import MaskUnexpectedErrors, ShopSchema
 from schema.root import Mutation, Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.validation import InputValidation
+from services.documents import TrustedDocuments
 from services.ratelimit import RateLimiter
 
 
@@ -27,22 +28,34 @@ def build_schema(
     rate_limiter: RateLimiter | None = None,
     introspection: bool = True,
     suggestions: bool = True,
+    trusted_documents: TrustedDocuments | None = None,
 ) -> strawberry.Schema:
     """The schema with the limits that bound what one operation may cost.
 
     `max_cost` refuses dearer operations before they run; `rate_limiter` charges each
     caller's bucket with the cost of every operation. Without `introspection` and
-    `suggestions` (production), the schema is not revealed to callers who guess at it.
+    `suggestions` (production), the schema is not revealed to callers who guess at it. With
+    `trusted_documents`, only the operations registered there run.
+
+    Documents are validated once with every rule (schema/documents.py); the rules of
+    strawberry's limiters are built here once, for the cache this schema owns.
     """
+    rules = (
+        *([] if introspection else DisableIntrospection().validation_rules),
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    )
+    policy = DocumentPolicy(
+        cache=DocumentCache(),
+        rules=tuple(rules),
+        max_tokens=max_tokens,
+        trusted=trusted_documents,
+    )
     return ShopSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
-            RequireOperationName,
-            *([] if introspection else [DisableIntrospection]),
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxTokensLimiter(max_token_count=max_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: CheckedDocuments(policy),
             lambda: QueryCost(max_cost=max_cost, limiter=rate_limiter),
             InputValidation,
             lambda: MaskUnexpectedErrors(suggestions=suggestions),

@@ -23,6 +23,7 @@ expensive possible type counts. Variables and default argument values are resolv
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -225,6 +226,11 @@ def operation_cost(
     if len(operations) != 1:
         return None
     operation = operations[0]
+    static = not operation.variable_definitions
+    memo = _static_costs(document) if static else {}
+    key = (id(schema), operation_name)
+    if key in memo:
+        return memo[key]
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
     if isinstance(coerced, list):
         return None
@@ -235,7 +241,27 @@ def operation_cost(
     cost = walker.selection_cost(operation.selection_set.selections, root)
     if operation.operation == OperationType.MUTATION:
         cost += MUTATION_BASE * len(walker._fields_of(operation.selection_set.selections, root))
+    if static:
+        memo[key] = cost
     return cost
+
+
+# Costs of operations without variables, by document: a cached document (schema/documents.py)
+# is the same object on every request, so its cost is computed once. Keyed by identity (a
+# document's own hash walks the whole tree); the weak reference frees the entry with it and
+# proves an id was not reused by another document.
+_STATIC: dict[int, tuple[weakref.ref[DocumentNode], dict[tuple[int, str | None], int]]] = {}
+
+
+def _static_costs(document: DocumentNode) -> dict[tuple[int, str | None], int]:
+    found = _STATIC.get(id(document))
+    if found is not None and found[0]() is document:
+        return found[1]
+    key = id(document)
+    ref = weakref.ref(document, lambda _: _STATIC.pop(key, None))
+    memo: dict[tuple[int, str | None], int] = {}
+    _STATIC[key] = (ref, memo)
+    return memo
 
 
 def client_key(context: Any) -> str:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLSyntaxError, OperationDefinitionNode
+from graphql import GraphQLSyntaxError
 from graphql.error import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionContext
 
@@ -99,20 +98,6 @@ class AmbiguousOperation(CannotGetOperationTypeError):
 
     def as_http_error_reason(self) -> str:
         return "The document contains several operations; say which one to run with operationName."
-
-
-class RequireOperationName(SchemaExtension):
-    """Refuse to guess which operation of several to run (strawberry would run the first)."""
-
-    def on_parse(self) -> Iterator[None]:
-        yield
-        context = self.execution_context
-        document = context.graphql_document
-        if document is None or getattr(context, "_provided_operation_name", None) is not None:
-            return
-        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        if len(operations) > 1:
-            raise AmbiguousOperation
 
 
 class MaskUnexpectedErrors(MaskErrors):
