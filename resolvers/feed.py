@@ -12,6 +12,7 @@ from resolvers.catalog.queries import can_see_product
 from resolvers.context import Info
 from resolvers.pagination import Page, window
 from services.accounts.children import age_months, find_child
+from services.catalog.rows import ProductRow
 from services.errors import DomainError
 from services.feed import assembly
 from services.feed import feedback as feedback_service
@@ -24,8 +25,8 @@ class FeedRow:
     """One entry with its product (and the product its reason names) already loaded."""
 
     entry: FeedEntry
-    product: Product
-    source: Product | None
+    product: ProductRow
+    source: ProductRow | None
 
 
 def _bad_input(message: str, argument: str) -> GraphQLError:

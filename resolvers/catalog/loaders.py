@@ -4,21 +4,49 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from models.catalog import (
-    Brand,
-    Category,
-    Certification,
-    Product,
-    ProductImage,
-    Tag,
-    Variant,
-)
-from resolvers.loaders import ByForeignKeyLoader, ByIdLoader
-from services.catalog import lookups
+from models.catalog import Tag
+from resolvers.loaders import ByIdLoader
+from services.catalog import lookups, rows
 from services.catalog.listing import ProductPage, ProductSort, list_category_products
+from services.catalog.rows import (
+    BrandRow,
+    CategoryRow,
+    CertificationRow,
+    ImageRow,
+    ProductRow,
+    VariantRow,
+)
+
+R = TypeVar("R", bound=rows.LightRow)
+
+
+class RowByIdLoader(DataLoader[int, R | None], Generic[R]):
+    """Light rows by primary key, `None` for ids that do not exist."""
+
+    def __init__(self, row_type: type[R]) -> None:
+        self.row_type = row_type
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[int]) -> list[R | None]:
+        found = await rows.by_ids(self.row_type, keys)
+        return [found.get(key) for key in keys]
+
+
+class RowsByForeignKeyLoader(DataLoader[int, list[R]], Generic[R]):
+    """The light rows pointing at each key through `fk`, in the model's ordering."""
+
+    def __init__(self, row_type: type[R], fk: str) -> None:
+        self.row_type = row_type
+        self.fk = fk
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[int]) -> list[list[R]]:
+        grouped = await rows.by_foreign_key(self.row_type, self.fk, keys)
+        return [grouped.get(key, []) for key in keys]
 
 
 class TagsByProductIdLoader(DataLoader[int, list[Tag]]):
@@ -58,21 +86,21 @@ class CatalogLoaders:
     """The catalog's loaders, created fresh for every request."""
 
     def __init__(self) -> None:
-        self.product_by_id = ByIdLoader(Product)
-        self.variant_by_id = ByIdLoader(Variant)
-        self.brand_by_id = ByIdLoader(Brand)
-        self.category_by_id = ByIdLoader(Category)
+        self.product_by_id = RowByIdLoader(ProductRow)
+        self.variant_by_id = RowByIdLoader(VariantRow)
+        self.brand_by_id = RowByIdLoader(BrandRow)
+        self.category_by_id = RowByIdLoader(CategoryRow)
         self.tag_by_id = ByIdLoader(Tag)
-        self.image_by_id = ByIdLoader(ProductImage)
-        self.certification_by_id = ByIdLoader(Certification)
-        self.variants_by_product_id = ByForeignKeyLoader(Variant, "product_id")
-        self.images_by_product_id = ByForeignKeyLoader(ProductImage, "product_id")
-        self.certifications_by_product_id = ByForeignKeyLoader(Certification, "product_id")
-        self.categories_by_parent_id = ByForeignKeyLoader(Category, "parent_id")
+        self.image_by_id = RowByIdLoader(ImageRow)
+        self.certification_by_id = RowByIdLoader(CertificationRow)
+        self.variants_by_product_id = RowsByForeignKeyLoader(VariantRow, "product_id")
+        self.images_by_product_id = RowsByForeignKeyLoader(ImageRow, "product_id")
+        self.certifications_by_product_id = RowsByForeignKeyLoader(CertificationRow, "product_id")
+        self.categories_by_parent_id = RowsByForeignKeyLoader(CategoryRow, "parent_id")
         self.tags_by_product_id = TagsByProductIdLoader()
         self.category_products = CategoryProductsLoader()
 
-    def prime_products(self, products: Sequence[Product]) -> None:
+    def prime_products(self, products: Sequence[ProductRow]) -> None:
         """Products read by a list query need no second read through `node`."""
         for product in products:
             self.product_by_id.prime(product.pk, product)

@@ -16,6 +16,7 @@ from services.catalog import compare as compare_service
 from services.catalog import lookups, visibility
 from services.catalog import suggestions as suggestion_service
 from services.catalog.listing import ProductFilter, ProductSort, list_products
+from services.catalog.rows import CategoryRow, ProductRow
 
 MAX_SEARCH_LENGTH = 200
 T = TypeVar("T")
@@ -29,7 +30,7 @@ async def products_page(
     text: str | None,
     filters: ProductFilter,
     sort: ProductSort | None,
-) -> Page[Product]:
+) -> Page[ProductRow]:
     win = window(first, after)
     if text and len(text) > MAX_SEARCH_LENGTH:
         raise GraphQLError(
@@ -47,11 +48,14 @@ async def products_page(
     )
 
 
-async def product(info: Info, *, product_id: int | None, slug: str | None) -> Product | None:
+async def product(
+    info: Info, *, product_id: int | None, slug: str | None
+) -> Product | ProductRow | None:
     if (product_id is None) == (slug is None):
         raise GraphQLError(
             "Pass exactly one of `id` or `slug`.", extensions={"code": "BAD_USER_INPUT"}
         )
+    found: Product | ProductRow | None
     if product_id is not None:
         found = await info.context.loaders.catalog.product_by_id.load(product_id)
     else:
@@ -65,7 +69,7 @@ def is_catalog_staff(info: Info) -> bool:
     return may(info, Permission.MANAGE_PRODUCTS, ApiScope.READ_CATALOG)
 
 
-def can_see_product(info: Info, row: Product) -> bool:
+def can_see_product(info: Info, row: Product | ProductRow) -> bool:
     """The catalog visibility rule (services.catalog.visibility) for this caller."""
     return visibility.is_visible(row.status, staff=is_catalog_staff(info))
 
@@ -76,7 +80,9 @@ async def can_see_product_id(info: Info, product_id: int) -> bool:
     return row is not None and can_see_product(info, row)
 
 
-async def category(info: Info, *, category_id: int | None, slug: str | None) -> Category | None:
+async def category(
+    info: Info, *, category_id: int | None, slug: str | None
+) -> Category | CategoryRow | None:
     if (category_id is None) == (slug is None):
         raise GraphQLError(
             "Pass exactly one of `id` or `slug`.", extensions={"code": "BAD_USER_INPUT"}
@@ -108,7 +114,7 @@ async def brands(first: int | None, after: str | None) -> Page[Brand]:
 
 async def category_products(
     info: Info, *, category_id: int, first: int | None, after: str | None, sort: ProductSort | None
-) -> Page[Product]:
+) -> Page[ProductRow]:
     win = window(first, after)
     loader = info.context.loaders.catalog.category_products
     # Batched across every category of the response (no query per category).
@@ -143,5 +149,5 @@ async def compare_products(info: Info, *, product_ids: list[int]) -> compare_ser
         raise GraphQLError(
             str(error), extensions={"code": "BAD_USER_INPUT", "argument": "ids"}
         ) from None
-    info.context.loaders.catalog.prime_products(result.products)
+    info.context.loaders.catalog.prime_products([ProductRow.of(p) for p in result.products])
     return result

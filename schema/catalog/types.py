@@ -17,6 +17,14 @@ from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 from services.catalog.ages import age_label
 from services.catalog.listing import ProductSort as ProductSortSpec
+from services.catalog.rows import (
+    BrandRow,
+    CategoryRow,
+    CertificationRow,
+    ImageRow,
+    ProductRow,
+    VariantRow,
+)
 
 ProductStatus = strawberry.enum(
     m.ProductStatus, name="ProductStatus", description="Publication state of a product."
@@ -115,7 +123,7 @@ class BrandType(CatalogNode):
     name: str
 
     @classmethod
-    def from_model(cls, row: m.Brand) -> Self:
+    def from_model(cls, row: m.Brand | BrandRow) -> Self:
         return cls(id=row.id, slug=row.slug, name=row.name)
 
 
@@ -140,7 +148,7 @@ class ProductImageType(ProductPartNode):
     position: int
 
     @classmethod
-    def from_model(cls, row: m.ProductImage) -> Self:
+    def from_model(cls, row: m.ProductImage | ImageRow) -> Self:
         return cls(id=row.id, url=row.url, alt_text=row.alt_text, position=row.position)
 
 
@@ -152,7 +160,7 @@ class CertificationType(ProductPartNode):
     certificate_number: str
 
     @classmethod
-    def from_model(cls, row: m.Certification) -> Self:
+    def from_model(cls, row: m.Certification | CertificationRow) -> Self:
         return cls(
             id=row.id,
             scheme=m.CertificationScheme(row.scheme),
@@ -192,7 +200,7 @@ class VariantType(ProductPartNode):
         return ProductType.from_model(row)
 
     @classmethod
-    def from_model(cls, row: m.Variant) -> Self:
+    def from_model(cls, row: m.Variant | VariantRow) -> Self:
         compare_at = (
             Money(amount=row.compare_at_price, currency=row.currency)
             if row.compare_at_price is not None
@@ -222,7 +230,7 @@ class CategoryType(CatalogNode):
     path: strawberry.Private[str]
 
     @classmethod
-    def from_model(cls, row: m.Category) -> Self:
+    def from_model(cls, row: m.Category | CategoryRow) -> Self:
         return cls(
             id=row.id,
             slug=row.slug,
@@ -286,11 +294,11 @@ class ProductType(CatalogNode):
     category_id: strawberry.Private[int | None]
 
     @classmethod
-    def visible(cls, info: Info, row: m.Product) -> bool:
+    def visible(cls, info: Info, row: m.Product | ProductRow) -> bool:
         return queries.can_see_product(info, row)
 
     @classmethod
-    def from_model(cls, row: m.Product) -> Self:
+    def from_model(cls, row: m.Product | ProductRow) -> Self:
         price_range = None
         if row.price_min is not None and row.price_max is not None:
             price_range = PriceRange(

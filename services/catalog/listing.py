@@ -22,7 +22,9 @@ from models.catalog import (
     Variant,
 )
 from services import sql
+from services.catalog import rows as light
 from services.catalog import search, visibility
+from services.catalog.rows import ProductRow
 
 
 class ProductSort(StrEnum):
@@ -53,7 +55,7 @@ class ProductFilter:
 
 @dataclass(frozen=True)
 class ProductPage:
-    products: list[Product]
+    products: list[ProductRow]
     total: int
     has_next: bool
 
@@ -95,7 +97,7 @@ async def list_products(
             matching = set(await query.values_list("id", flat=True))
             ordered = [hit.product_id for hit in hits if hit.product_id in matching]
             page_ids = ordered[offset : offset + limit + 1]
-            by_id = {p.id: p for p in await Product.filter(id__in=page_ids)}
+            by_id = await light.by_ids(ProductRow, page_ids)
             products = [by_id[pid] for pid in page_ids if pid in by_id]
             return ProductPage(
                 products=products[:limit], total=len(ordered), has_next=len(products) > limit
@@ -104,10 +106,11 @@ async def list_products(
     total = await query.count()
     if sort == ProductSort.RATING:
         query = query.annotate(rated=_RATED)
-    rows = (
-        await query.order_by(*(ordering or ["-created_at", "-id"])).offset(offset).limit(limit + 1)
+    rows = await light.read(
+        ProductRow,
+        query.order_by(*(ordering or ["-created_at", "-id"])).offset(offset).limit(limit + 1),
     )
-    return ProductPage(products=list(rows[:limit]), total=total, has_next=len(rows) > limit)
+    return ProductPage(products=rows[:limit], total=total, has_next=len(rows) > limit)
 
 
 async def _filtered(filters: ProductFilter) -> QuerySet[Product]:
@@ -207,7 +210,7 @@ async def list_category_products(
         params,
     )
     wanted = {int(row["id"]) for row in rows}
-    by_id = {p.id: p for p in await Product.filter(id__in=list(wanted))} if wanted else {}
+    by_id = await light.by_ids(ProductRow, wanted) if wanted else {}
     ids: dict[int, list[int]] = {key: [] for key in keys}
     totals: dict[int, int] = {key: 0 for key in keys}
     for row in rows:
