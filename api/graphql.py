@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.background import BackgroundTask, BackgroundTasks
 from starlette.requests import Request
@@ -107,17 +109,14 @@ class ShopGraphQL(GraphQL[Context, None]):
         sub_response.media_type = negotiate(request.headers.get("accept", ""))
         return sub_response
 
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+
     def parse_json(self, data: str | bytes) -> Any:
         """A JSON object, or a 400 saying why the payload is not one."""
-        try:
-            text = data.decode("utf-8") if isinstance(data, bytes) else data
-            value = json.loads(text, parse_constant=_not_json, parse_float=_finite_float)
-        except UnicodeDecodeError as error:
-            raise RequestError(400, "The request body is not valid UTF-8.") from error
-        except RecursionError as error:
-            raise RequestError(400, _TOO_DEEP) from error
-        except ValueError as error:  # JSONDecodeError, and the non-JSON constants refused
-            raise RequestError(400, "The request body is not valid JSON.") from error
+        value = _fast_json(data)
+        if value is _UNDECIDED:
+            value = _strict_json(data)
         if _nesting(value) > MAX_JSON_DEPTH:
             raise RequestError(400, _TOO_DEEP)
         if not isinstance(value, dict):
@@ -231,6 +230,13 @@ class ShopGraphQL(GraphQL[Context, None]):
         encoded = self.encode_json(value)
         return encoded.encode() if isinstance(encoded, str) else encoded
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A persisted-query GET carries `extensions` instead of `query`: it is an API call,
+        # and Apollo's clients send it with `Accept: */*`.
+        if "extensions" in request.query_params:
+            return False
+        return super().should_render_graphql_ide(request)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(render_graphiql_html(self.graphql_ide_html))
 
@@ -304,6 +310,35 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "a string"
     return "an array"
+
+
+_UNDECIDED = object()
+# orjson reads integers past 64 bits as floats; json keeps them exact.
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
+def _fast_json(data: str | bytes) -> Any:
+    """The body decoded by orjson, or _UNDECIDED where `_strict_json` must judge it (every
+    refusal, so that its reasons stay the same, and numbers orjson would round)."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if _LONG_NUMBER.search(raw):
+        return _UNDECIDED
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _UNDECIDED
+
+
+def _strict_json(data: str | bytes) -> Any:
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        return json.loads(text, parse_constant=_not_json, parse_float=_finite_float)
+    except UnicodeDecodeError as error:
+        raise RequestError(400, "The request body is not valid UTF-8.") from error
+    except RecursionError as error:
+        raise RequestError(400, _TOO_DEEP) from error
+    except ValueError as error:  # JSONDecodeError, and the non-JSON constants refused
+        raise RequestError(400, "The request body is not valid JSON.") from error
 
 
 def _not_json(constant: str) -> Any:
