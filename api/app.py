@@ -121,6 +121,11 @@ def create_app(
             if manage_database:
                 await close_db()
 
+    trusted = (
+        TrustedDocuments(Path(settings.trusted_documents_file))
+        if settings.trusted_documents
+        else None
+    )
     schema = build_schema(
         max_depth=settings.max_query_depth,
         max_tokens=settings.max_query_tokens,
@@ -128,16 +133,13 @@ def create_app(
         rate_limiter=limiter,
         introspection=settings.introspection,
         suggestions=settings.field_suggestions,
-        trusted_documents=(
-            TrustedDocuments(Path(settings.trusted_documents_file))
-            if settings.trusted_documents
-            else None
-        ),
+        trusted_documents=trusted,
     )
     graphql_app = ShopGraphQL(
         schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
+        trusted_documents=trusted,
         http_cache=HttpCache(
             max_age=settings.http_cache_max_age,
             ttl=settings.response_cache_ttl,

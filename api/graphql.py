@@ -33,6 +33,7 @@ from api.http_cache import (
 from api.middleware import error_body
 from resolvers.context import Context
 from schema.errors import AmbiguousOperation
+from services.documents import TrustedDocuments, document_hash
 
 
 class RequestError(HTTPException):
@@ -67,9 +68,18 @@ class ShopGraphQL(GraphQL[Context, None]):
     them, with `Cache-Control`/`ETag` on GET; every other answer is `private, no-store`.
     """
 
-    def __init__(self, schema: Any, *, http_cache: HttpCache | None = None, **options: Any):
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        http_cache: HttpCache | None = None,
+        trusted_documents: TrustedDocuments | None = None,
+        **options: Any,
+    ):
         super().__init__(schema, **options)
         self.http_cache = http_cache
+        # In trusted documents mode a cached answer is served only for a registered text.
+        self.trusted_documents = trusted_documents
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -136,8 +146,12 @@ class ShopGraphQL(GraphQL[Context, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         sub_response = kwargs["sub_response"]
-        if self.http_cache is not None and isinstance(sub_response, SubResponse):
-            data: GraphQLRequestData = kwargs["request_data"]
+        data: GraphQLRequestData = kwargs["request_data"]
+        if (
+            self.http_cache is not None
+            and isinstance(sub_response, SubResponse)
+            and self._trusted(data.query)
+        ):
             sub_response.lookup = lookup = await self.http_cache.lookup(
                 headers=kwargs["request"].headers,
                 method=kwargs["request_adapter"].method,
@@ -229,6 +243,11 @@ class ShopGraphQL(GraphQL[Context, None]):
     def _encode(self, value: object) -> bytes:
         encoded = self.encode_json(value)
         return encoded.encode() if isinstance(encoded, str) else encoded
+
+    def _trusted(self, query: str | None) -> bool:
+        if self.trusted_documents is None:
+            return True
+        return query is not None and self.trusted_documents.get(document_hash(query)) == query
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A persisted-query GET carries `extensions` instead of `query`: it is an API call,

@@ -105,8 +105,11 @@ async def test_registered_operations_run_and_others_are_refused(
     tmp_path: Path,
     registry: Path,
     trusted_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # An answer the shared response cache holds from a server that runs anything.
+    assert (await client.post("/graphql", json={"query": "{ __typename }"})).status_code == 200
     # given a client's Apollo manifest registered with the CLI
     manifest = {
         "format": "apollo-persisted-query-manifest",
