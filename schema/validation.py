@@ -357,8 +357,10 @@ class InputValidation(SchemaExtension):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        if kwargs:
-            field = info.parent_type.fields[info.field_name]
+        # Introspection's meta fields (`__type(name:)`) are not among the type's fields and
+        # touch no stored data: nothing to check.
+        field = info.parent_type.fields.get(info.field_name) if kwargs else None
+        if field is not None:
             problems = argument_problems(
                 field, f"{info.parent_type.name}.{info.field_name}", kwargs
             )

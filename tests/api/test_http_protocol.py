@@ -258,3 +258,18 @@ async def test_a_body_under_the_limit_is_served(small_body_client: httpx.AsyncCl
     response = await small_body_client.post("/graphql", json={"query": TAGS})
     assert response.status_code == 200
     assert "errors" not in response.json()
+
+
+async def test_introspection_meta_fields_take_variables(client: httpx.AsyncClient) -> None:
+    # The GraphQL-over-HTTP audit's variables check asks `__type(name: $name)`.
+    response = await client.post(
+        "/graphql",
+        json={
+            "query": "query Type($name: String!) { __type(name: $name) { name } }",
+            "variables": {"name": "Product"},
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert "errors" not in body, body
+    assert body["data"] == {"__type": {"name": "Product"}}
