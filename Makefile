@@ -30,7 +30,15 @@ lint: $(STAMP) ## ruff lint and format check
 typecheck: $(STAMP) ## mypy on our packages
 	$(BIN)/mypy
 
-pytest: $(STAMP) ## the test suite only
+JS_STAMP := tests/js/node_modules/.installed-stamp
+
+# The reference JavaScript clients some tests drive; without npm those tests skip and say so.
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/js --no-audit --no-fund --silent && touch $(JS_STAMP); \
+	else echo "npm not found: the JavaScript protocol-client tests will be skipped"; fi
+
+pytest: $(STAMP) $(JS_STAMP) ## the test suite only
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## lint, type check and the whole test suite
