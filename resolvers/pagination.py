@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeAlias, TypeVar
 
 from graphql import GraphQLError
 from strawberry.relay.utils import from_base64, to_base64
@@ -13,6 +13,10 @@ T = TypeVar("T")
 CURSOR_PREFIX = "offset"
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+# A list's size, or how to count it: counting is a query of its own, run only when a client
+# selects `totalCount`.
+Total: TypeAlias = int | Callable[[], Awaitable[int]] | None
 
 
 @dataclass(frozen=True)
@@ -25,11 +29,15 @@ class Window:
 class Page(Generic[T]):
     items: Sequence[T]
     offset: int
-    total: int | None
+    total: Total
     has_next: bool
 
     def cursor(self, index: int) -> str:
         return encode_cursor(self.offset + index)
+
+    async def count(self) -> int | None:
+        """The list's size, counted now if the page only knows how to count it."""
+        return await self.total() if callable(self.total) else self.total
 
 
 def encode_cursor(offset: int) -> str:
@@ -72,7 +80,7 @@ def window(first: int | None, after: str | None) -> Window:
     return Window(offset=offset, limit=size)
 
 
-def page_from_slice(rows: Sequence[T], win: Window, total: int | None) -> Page[T]:
+def page_from_slice(rows: Sequence[T], win: Window, total: Total) -> Page[T]:
     """Build a page from `limit + 1` fetched rows (the extra row only signals a next page)."""
     return Page(
         items=rows[: win.limit],

@@ -21,7 +21,12 @@ class CountedConnection(relay.Connection[ItemT]):
     `class ProductConnection(CountedConnection[ProductType])`; build pages with
     `ProductConnection.from_page(page, ProductType.from_model)`."""
 
-    total_count: int | None = strawberry.field(description=TOTAL_COUNT)
+    page: strawberry.Private[Page[Any]]
+
+    @strawberry.field(description=TOTAL_COUNT)
+    async def total_count(self) -> int | None:
+        # Resolved only when selected, so a page without `totalCount` runs no count query.
+        return await self.page.count()
 
     @classmethod
     def from_page(cls, page: Page[Any], convert: Callable[[Any], ItemT]) -> Self:
@@ -38,5 +43,5 @@ class CountedConnection(relay.Connection[ItemT]):
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            total_count=page.total,
+            page=page,
         )

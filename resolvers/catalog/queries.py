@@ -11,7 +11,7 @@ from models.accounts import ApiScope, Permission
 from models.catalog import Brand, Category, Product, Tag
 from resolvers.auth import may
 from resolvers.context import Info
-from resolvers.pagination import Page, page_from_slice, window
+from resolvers.pagination import Page, Total, page_from_slice, window
 from services.catalog import compare as compare_service
 from services.catalog import lookups, visibility
 from services.catalog import suggestions as suggestion_service
@@ -93,7 +93,7 @@ async def category(
 
 
 async def _paged(
-    fetch: Callable[..., Awaitable[tuple[list[T], int]]], first: int | None, after: str | None
+    fetch: Callable[..., Awaitable[tuple[list[T], Total]]], first: int | None, after: str | None
 ) -> Page[T]:
     win = window(first, after)
     rows, total = await fetch(offset=win.offset, limit=win.limit)

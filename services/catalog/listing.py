@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 
 from tortoise import connections
 from tortoise.expressions import Case, Q, Subquery, When
@@ -56,7 +57,9 @@ class ProductFilter:
 @dataclass(frozen=True)
 class ProductPage:
     products: list[ProductRow]
-    total: int
+    # How many products match, or how to count them when that is a query of its own (run
+    # only if the caller asks).
+    total: int | Callable[[], Awaitable[int]]
     has_next: bool
 
 
@@ -103,7 +106,7 @@ async def list_products(
                 products=products[:limit], total=len(ordered), has_next=len(products) > limit
             )
     ordering = _ORDERINGS[sort or ProductSort.NEWEST] if sort != ProductSort.RELEVANCE else None
-    total = await query.count()
+    total = query.count
     if sort == ProductSort.RATING:
         query = query.annotate(rated=_RATED)
     rows = await light.read(
@@ -220,7 +223,7 @@ async def list_category_products(
     for key in keys:
         found = [by_id[pid] for pid in ids[key] if pid in by_id]
         # A page past the end has no rows to carry the count, so it is counted apart.
-        total = totals[key] if found or offset == 0 else await _category_total(key)
+        total = totals[key] if found or offset == 0 else partial(_category_total, key)
         pages[key] = ProductPage(products=found[:limit], total=total, has_next=len(found) > limit)
     return pages
 

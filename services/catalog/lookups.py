@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
 from tortoise.models import Model
@@ -23,24 +23,26 @@ async def category_by_slug(*, slug: str) -> Category | None:
     return await Category.get_or_none(slug=slug)
 
 
-async def _slice(query: QuerySet[M], offset: int, limit: int) -> tuple[list[M], int]:
-    total = await query.count()
+Count = Callable[[], Awaitable[int]]
+
+
+async def _slice(query: QuerySet[M], offset: int, limit: int) -> tuple[list[M], Count]:
     rows = await query.offset(offset).limit(limit + 1)
-    return list(rows), total
+    return list(rows), query.count
 
 
-async def root_categories(*, offset: int, limit: int) -> tuple[list[Category], int]:
+async def root_categories(*, offset: int, limit: int) -> tuple[list[Category], Count]:
     """Top-level categories from `offset`: up to limit + 1 rows (one more says a next page
-    exists), and how many there are."""
+    exists), and how to count them all (a query, run only when needed)."""
     return await _slice(Category.filter(parent_id__isnull=True), offset, limit)
 
 
-async def tags(*, offset: int, limit: int) -> tuple[list[Tag], int]:
+async def tags(*, offset: int, limit: int) -> tuple[list[Tag], Count]:
     """Tags from `offset`, as `root_categories` pages them."""
     return await _slice(Tag.all(), offset, limit)
 
 
-async def brands(*, offset: int, limit: int) -> tuple[list[Brand], int]:
+async def brands(*, offset: int, limit: int) -> tuple[list[Brand], Count]:
     """Brands from `offset`, as `root_categories` pages them."""
     return await _slice(Brand.all(), offset, limit)
 

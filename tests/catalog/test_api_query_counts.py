@@ -47,6 +47,35 @@ async def test_page_cost_does_not_grow_with_page_size(gql: Any, count_queries: A
     assert large <= 12, f"a page costs {large} queries"
 
 
+async def test_total_count_is_counted_only_when_selected(gql: Any, count_queries: Any) -> None:
+    uncounted = PAGE.replace("    totalCount\n", "", 1)
+    assert "totalCount" not in uncounted
+    with count_queries() as counter:
+        body = await gql(uncounted, {"first": 7})
+    assert "errors" not in body, body
+    assert "totalCount" not in body["data"]["products"]
+    assert len(body["data"]["products"]["edges"]) == 7
+    without = len(counter.statements)
+    assert not any("COUNT(" in statement.upper() for statement in counter.statements)
+    with_count = await _cost(gql, count_queries, 7)
+    assert without == with_count - 1, f"without totalCount {without}, with it {with_count}"
+
+
+async def test_total_count_of_plain_lists_is_counted_only_when_selected(
+    gql: Any, count_queries: Any
+) -> None:
+    counted = "{ tags(first: 5) { totalCount edges { node { name } } } }"
+    uncounted = "{ tags(first: 5) { edges { node { name } } } }"
+    with count_queries() as counter:
+        body = await gql(counted, {})
+    assert body["data"]["tags"]["totalCount"] > 5
+    with_count = len(counter.statements)
+    with count_queries() as counter:
+        body = await gql(uncounted, {})
+    assert len(body["data"]["tags"]["edges"]) == 5
+    assert len(counter.statements) == with_count - 1
+
+
 CATEGORY_TREE = """
 query Tree($first: Int!, $after: String, $products: Int!) {
   categories(first: $first, after: $after) {
