@@ -22,6 +22,7 @@ from models.catalog import (
 )
 from models.orders import Coupon, FlashPrice, Order
 from services.accounts import passwords, tokens
+from services.catalog import versioning
 
 _sequence = itertools.count(1)
 DEFAULT_PASSWORD = "correct-horse-battery-7"
@@ -153,6 +154,8 @@ async def create_category(*, parent: Category | None = None) -> Category:
     )
     category.path = f"{parent.path if parent else '/'}{category.id}/"
     await category.save(update_fields=["path"])
+    # As a staff write does: readers hold the category tree per catalog version.
+    await versioning.bump()
     return category
 
 

@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from models.catalog import Tag
 from resolvers.loaders import ByIdLoader
-from services.catalog import lookups, rows
+from services.catalog import lookups, rows, tree
 from services.catalog.listing import ProductPage, ProductSort, list_category_products
 from services.catalog.rows import (
     BrandRow,
@@ -58,6 +58,29 @@ class TagsByProductIdLoader(DataLoader[int, list[Tag]]):
         return [grouped.get(key, []) for key in keys]
 
 
+class CategoryByIdLoader(DataLoader[int, CategoryRow | None]):
+    """Categories by id from the in-memory category tree (no query while the catalog
+    version stands)."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[int]) -> list[CategoryRow | None]:
+        categories = await tree.current()
+        return [categories.get(key) for key in keys]
+
+
+class CategoriesByParentIdLoader(DataLoader[int, list[CategoryRow]]):
+    """Each category's direct children, in the model's ordering, from the category tree."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[int]) -> list[list[CategoryRow]]:
+        categories = await tree.current()
+        return [categories.children_of(key) for key in keys]
+
+
 CategoryPageKey = tuple[int, int, int, ProductSort | None]  # category id, offset, limit, sort
 
 
@@ -89,14 +112,14 @@ class CatalogLoaders:
         self.product_by_id = RowByIdLoader(ProductRow)
         self.variant_by_id = RowByIdLoader(VariantRow)
         self.brand_by_id = RowByIdLoader(BrandRow)
-        self.category_by_id = RowByIdLoader(CategoryRow)
+        self.category_by_id = CategoryByIdLoader()
         self.tag_by_id = ByIdLoader(Tag)
         self.image_by_id = RowByIdLoader(ImageRow)
         self.certification_by_id = RowByIdLoader(CertificationRow)
         self.variants_by_product_id = RowsByForeignKeyLoader(VariantRow, "product_id")
         self.images_by_product_id = RowsByForeignKeyLoader(ImageRow, "product_id")
         self.certifications_by_product_id = RowsByForeignKeyLoader(CertificationRow, "product_id")
-        self.categories_by_parent_id = RowsByForeignKeyLoader(CategoryRow, "parent_id")
+        self.categories_by_parent_id = CategoriesByParentIdLoader()
         self.tags_by_product_id = TagsByProductIdLoader()
         self.category_products = CategoryProductsLoader()
 

@@ -14,7 +14,6 @@ from tortoise.queryset import QuerySet
 
 from models.catalog import (
     Brand,
-    Category,
     Certification,
     CertificationScheme,
     Product,
@@ -24,7 +23,7 @@ from models.catalog import (
 )
 from services import sql
 from services.catalog import rows as light
-from services.catalog import search, visibility
+from services.catalog import search, tree, visibility
 from services.catalog.rows import ProductRow
 
 
@@ -153,16 +152,10 @@ async def _filtered(filters: ProductFilter) -> QuerySet[Product]:
 async def _category_ids_with_descendants(filters: ProductFilter) -> list[int] | None:
     if not filters.category_ids and not filters.category_slugs:
         return None
-    rows = await Category.filter(
-        Q(id__in=filters.category_ids) | Q(slug__in=filters.category_slugs)
-    ).values("path")
-    roots = [str(row["path"]) for row in rows]
-    if not roots:
-        return []
-    condition = Q()
-    for path in roots:
-        condition |= Q(path__startswith=path)
-    return [int(row["id"]) for row in await Category.filter(condition).values("id")]
+    categories = await tree.current()
+    roots = [row for key in filters.category_ids if (row := categories.get(key)) is not None]
+    roots += [row for slug in filters.category_slugs if (row := categories.by_slug.get(slug))]
+    return categories.with_descendants(roots)
 
 
 # The same orders as _ORDERINGS, as SQL over the `p` alias, for the batched category read.

@@ -10,6 +10,8 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.catalog import Brand, Category, Product, Tag
+from services.catalog import tree
+from services.catalog.rows import CategoryRow
 
 M = TypeVar("M", bound=Model)
 
@@ -19,8 +21,9 @@ async def product_by_slug(*, slug: str) -> Product | None:
     return await Product.get_or_none(slug=slug)
 
 
-async def category_by_slug(*, slug: str) -> Category | None:
-    return await Category.get_or_none(slug=slug)
+async def category_by_slug(*, slug: str) -> CategoryRow | None:
+    """The category with this slug, from the category tree of the current catalog version."""
+    return (await tree.current()).by_slug.get(slug)
 
 
 Count = Callable[[], Awaitable[int]]

@@ -8,6 +8,7 @@ from typing import Any
 from tortoise import connections
 
 from models.catalog import Category, Product
+from services.catalog import versioning
 from services.catalog.admin.common import (
     CATEGORY_KEYS,
     MAX_PATH,
@@ -81,6 +82,8 @@ async def create_category(*, fields: Mapping[str, Any]) -> Category:
         if len(category.path) > MAX_PATH:
             raise DomainError(Code.INVALID_VALUE, "The tree is too deep.", field="parent_id")
         await category.save(update_fields=["path"])
+        # Readers hold the category tree per catalog version (services/catalog/tree.py).
+        await versioning.bump()
     return category
 
 
@@ -107,6 +110,9 @@ async def update_category(*, category_id: int, changes: Mapping[str, Any]) -> Ca
         subtree = Category.filter(path__startswith=path).values_list("id", flat=True)
         products = Product.filter(category_id__in=await subtree).values_list("id", flat=True)
         await refresh_products(product_ids=await products)  # type: ignore[arg-type]
+        # Raised even when no product lies below (refresh_products then raises nothing):
+        # readers hold the category tree per catalog version.
+        await versioning.bump()
     return await Category.get(id=category_id)
 
 
