@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeAlias
 
 import strawberry
@@ -15,13 +16,21 @@ from resolvers.catalog.loaders import CatalogLoaders
 from resolvers.orders.loaders import OrdersLoaders
 
 
-@dataclass
 class Loaders:
-    """Per-request DataLoaders, one group per domain."""
+    """Per-request DataLoaders, one group per domain, each built on first use (most
+    requests touch one domain, and a DataLoader costs a few microseconds to build)."""
 
-    catalog: CatalogLoaders = field(default_factory=CatalogLoaders)
-    accounts: AccountLoaders = field(default_factory=AccountLoaders)
-    orders: OrdersLoaders = field(default_factory=OrdersLoaders)
+    @cached_property
+    def catalog(self) -> CatalogLoaders:
+        return CatalogLoaders()
+
+    @cached_property
+    def accounts(self) -> AccountLoaders:
+        return AccountLoaders()
+
+    @cached_property
+    def orders(self) -> OrdersLoaders:
+        return OrdersLoaders()
 
 
 @dataclass

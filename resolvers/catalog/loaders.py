@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -106,22 +107,59 @@ class CategoryProductsLoader(DataLoader[CategoryPageKey, ProductPage]):
 
 
 class CatalogLoaders:
-    """The catalog's loaders, created fresh for every request."""
+    """The catalog's loaders, created fresh for every request, each on first use."""
 
-    def __init__(self) -> None:
-        self.product_by_id = RowByIdLoader(ProductRow)
-        self.variant_by_id = RowByIdLoader(VariantRow)
-        self.brand_by_id = RowByIdLoader(BrandRow)
-        self.category_by_id = CategoryByIdLoader()
-        self.tag_by_id = ByIdLoader(Tag)
-        self.image_by_id = RowByIdLoader(ImageRow)
-        self.certification_by_id = RowByIdLoader(CertificationRow)
-        self.variants_by_product_id = RowsByForeignKeyLoader(VariantRow, "product_id")
-        self.images_by_product_id = RowsByForeignKeyLoader(ImageRow, "product_id")
-        self.certifications_by_product_id = RowsByForeignKeyLoader(CertificationRow, "product_id")
-        self.categories_by_parent_id = CategoriesByParentIdLoader()
-        self.tags_by_product_id = TagsByProductIdLoader()
-        self.category_products = CategoryProductsLoader()
+    @cached_property
+    def product_by_id(self) -> RowByIdLoader[ProductRow]:
+        return RowByIdLoader(ProductRow)
+
+    @cached_property
+    def variant_by_id(self) -> RowByIdLoader[VariantRow]:
+        return RowByIdLoader(VariantRow)
+
+    @cached_property
+    def brand_by_id(self) -> RowByIdLoader[BrandRow]:
+        return RowByIdLoader(BrandRow)
+
+    @cached_property
+    def category_by_id(self) -> CategoryByIdLoader:
+        return CategoryByIdLoader()
+
+    @cached_property
+    def tag_by_id(self) -> ByIdLoader[Tag]:
+        return ByIdLoader(Tag)
+
+    @cached_property
+    def image_by_id(self) -> RowByIdLoader[ImageRow]:
+        return RowByIdLoader(ImageRow)
+
+    @cached_property
+    def certification_by_id(self) -> RowByIdLoader[CertificationRow]:
+        return RowByIdLoader(CertificationRow)
+
+    @cached_property
+    def variants_by_product_id(self) -> RowsByForeignKeyLoader[VariantRow]:
+        return RowsByForeignKeyLoader(VariantRow, "product_id")
+
+    @cached_property
+    def images_by_product_id(self) -> RowsByForeignKeyLoader[ImageRow]:
+        return RowsByForeignKeyLoader(ImageRow, "product_id")
+
+    @cached_property
+    def certifications_by_product_id(self) -> RowsByForeignKeyLoader[CertificationRow]:
+        return RowsByForeignKeyLoader(CertificationRow, "product_id")
+
+    @cached_property
+    def categories_by_parent_id(self) -> CategoriesByParentIdLoader:
+        return CategoriesByParentIdLoader()
+
+    @cached_property
+    def tags_by_product_id(self) -> TagsByProductIdLoader:
+        return TagsByProductIdLoader()
+
+    @cached_property
+    def category_products(self) -> CategoryProductsLoader:
+        return CategoryProductsLoader()
 
     def prime_products(self, products: Sequence[ProductRow]) -> None:
         """Products read by a list query need no second read through `node`."""
