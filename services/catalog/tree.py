@@ -77,7 +77,10 @@ def _state() -> _Held:
     backend = cache.backend()
     if backend is None:
         return _no_backend
-    return _held.setdefault(backend, _Held())
+    held = _held.get(backend)
+    if held is None:
+        held = _held[backend] = _Held()
+    return held
 
 
 async def current() -> CategoryTree:
