@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from models.catalog import Brand, Category, Product, ProductStatus, Variant
+from services.catalog import versioning
 from services.catalog.denormalize import analyze_tables, refresh_products
 from services.transactions import transaction
 
@@ -215,6 +216,8 @@ async def _root_category() -> Category:
         category = await Category.create(slug=SOURCE, name=SOURCE_NAME, path="", depth=0)
         category.path = f"/{category.id}/"
         await category.save(update_fields=["path"])
+        # Readers hold the category tree per catalog version, even if no product follows.
+        await versioning.bump()
     return category
 
 
