@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.api._served import served
 
 GOOD = {"query": "{ tags(first: 1) { totalCount } }"}
 BAD_BODIES = [
@@ -28,50 +25,12 @@ BAD_BODIES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path: Path = tmp_path_factory.mktemp("serve") / "serve.sqlite3"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite://{path}",
-        "REDIS_URL": "",
-        "SHOPGRAPH_LOG_LEVEL": "WARNING",
-        "SHOPGRAPH_MAX_BODY_BYTES": "100000",
-        "SHOPGRAPH_RECOMMENDER_INTERVAL": "0",
-    }
-    cli = [sys.executable, "-m", "api.cli"]
-    subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                httpx.get(f"{url}/healthz")
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            process.kill()
-            output = process.communicate(timeout=15)[0].decode(errors="replace")
-            pytest.fail(f"server did not come up within 60 s:\n{output}")
-        yield url
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=15)
-    assert b"Traceback" not in output, output.decode(errors="replace")
+    with served(path, SHOPGRAPH_MAX_BODY_BYTES="100000") as instance:
+        yield instance.url
+    assert "Traceback" not in instance.output, instance.output
 
 
 def _local_port(response: httpx.Response) -> int:
