@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -32,6 +33,7 @@ from api.settings import ROOT_DIR, Settings, check_settings, config, load_settin
 from schema import build_schema
 from services.accounts import tokens
 from services.documents import TrustedDocuments
+from services.events.runtime import build_runtime
 from services.feed.registry import registry as feed_registry
 from services.orders import reservations
 from services.ratelimit import OpenedOnStart, RateLimiter, build_rate_limiter
@@ -104,6 +106,12 @@ def create_app(
         # Cancels unpaid orders whose stock reservation ran out, and restocks them.
         sweeper = asyncio.create_task(reservations.sweep_forever())
         background = [sweeper]
+        events = build_runtime(
+            redis_url=settings.redis_url,
+            retention=timedelta(hours=settings.event_retention_hours),
+            run_workers=settings.event_workers_in_server,
+        )
+        await events.start()
         if retrain_interval > 0:
             background.append(asyncio.create_task(retrain_forever(settings, retrain_interval)))
         # Modules, the schema and other start-up objects live as long as the process: moved
@@ -117,6 +125,7 @@ def create_app(
             for task in background:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await events.stop()
             await limiter.aclose()
             if manage_database:
                 await close_db()

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "models.orders",
     "models.analytics",
     "models.feed",
+    "models.events",
 ]
 
 

@@ -47,6 +47,11 @@ class Settings:
     # how long the server keeps an answer; 0 turns either off.
     http_cache_max_age: int = 10
     response_cache_ttl: int = 10
+    # Domain events (README, "Partner apps"): how long the stream can be replayed, and
+    # whether this process also runs the relay's consumers and deliveries (`shopgraph
+    # worker` runs them in processes of their own when it is off).
+    event_retention_hours: int = 168
+    event_workers_in_server: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -86,6 +91,10 @@ def load_settings() -> Settings:
             "SHOPGRAPH_RATE_LIMIT_RESTORE_RATE", cast=float, default=1_000.0
         ),
         **_edge_settings(environment),
+        event_retention_hours=config("SHOPGRAPH_EVENT_RETENTION_HOURS", cast=int, default=168),
+        event_workers_in_server=config(
+            "SHOPGRAPH_EVENT_WORKERS_IN_SERVER", cast=bool, default=True
+        ),
     )
     check_settings(settings)
     return settings
@@ -109,6 +118,8 @@ def check_settings(settings: Settings) -> None:
             "SHOPGRAPH_HTTP_CACHE_MAX_AGE and SHOPGRAPH_RESPONSE_CACHE_TTL must be 0 (off) or "
             "a positive number of seconds"
         )
+    if settings.event_retention_hours < 1:
+        raise SettingsError("SHOPGRAPH_EVENT_RETENTION_HOURS must be at least 1")
     if settings.log_format not in ("text", "json"):
         raise SettingsError("SHOPGRAPH_LOG_FORMAT must be 'text' or 'json'")
 

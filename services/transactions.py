@@ -45,6 +45,11 @@ async def transaction() -> AsyncIterator[Any]:
             logger.exception("after-commit step failed")
 
 
+def in_managed_transaction() -> bool:
+    """True inside `transaction()` (whose callbacks run after the outermost commit)."""
+    return _pending.get() is not None and _in_bare_transaction()
+
+
 def _in_bare_transaction() -> bool:
     return isinstance(connections.get("default"), TransactionalDBClient)
 

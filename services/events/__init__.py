@@ -1,0 +1,1 @@
+"""Domain events: the outbox, the relay to the broker, live listeners and durable consumers."""

@@ -1,0 +1,135 @@
+"""Reactions to events: durable consumers (each event handled by one process, resumed after
+a crash) and broadcast handlers (every process, e.g. dropping its own cached copies).
+
+A durable consumer's progress is a row in `event_consumer`: a lease names the process that
+runs it, and the position advances after each handled event, so a handler must be
+idempotent (it may see an event again after a crash, never miss one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.expressions import Q
+
+from models.events import EventConsumer
+from services import clock
+from services.events.hub import Hub, ListenerOverflow
+from services.events.records import EventRecord, read_after
+
+logger = logging.getLogger("shopgraph.events.consumers")
+Handler = Callable[[EventRecord], Awaitable[None]]
+LEASE = timedelta(seconds=30)
+MAX_ATTEMPTS = 8
+OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    types: frozenset[str]
+    handle: Handler
+
+
+DURABLE: dict[str, Consumer] = {}
+BROADCAST: dict[str, Consumer] = {}
+
+
+def durable(name: str, types: Iterable[str]) -> Callable[[Handler], Handler]:
+    """Register `handle` as the durable consumer `name` of `types`."""
+
+    def register(handle: Handler) -> Handler:
+        DURABLE[name] = Consumer(name, frozenset(str(t) for t in types), handle)
+        return handle
+
+    return register
+
+
+def broadcast(name: str, types: Iterable[str]) -> Callable[[Handler], Handler]:
+    """Register `handle` to run in every process for each live event of `types`."""
+
+    def register(handle: Handler) -> Handler:
+        BROADCAST[name] = Consumer(name, frozenset(str(t) for t in types), handle)
+        return handle
+
+    return register
+
+
+async def _take_lease(name: str) -> EventConsumer | None:
+    now = clock.now()
+    await EventConsumer.get_or_create(name=name)
+    taken = await EventConsumer.filter(
+        Q(name=name) & (Q(lease_owner__isnull=True) | Q(lease_owner=OWNER) | Q(lease_until__lt=now))
+    ).update(lease_owner=OWNER, lease_until=now + LEASE)
+    if not taken:
+        return None
+    return await EventConsumer.get(name=name)
+
+
+async def run_once(consumer: Consumer, *, limit: int = 200) -> int:
+    """Handle what `consumer` has not yet handled; the number handled (0 if another has it)."""
+    row = await _take_lease(consumer.name)
+    if row is None:
+        return 0
+    handled = 0
+    for record in await read_after(row.position, types=consumer.types, limit=limit):
+        try:
+            await consumer.handle(record)
+        except Exception as error:
+            row.attempts += 1
+            row.last_error = f"{record.id}: {error}"[:500]
+            if row.attempts < MAX_ATTEMPTS:
+                await row.save(update_fields=["attempts", "last_error", "updated_at"])
+                logger.warning("%s failed on %s (%s)", consumer.name, record.id, row.attempts)
+                return handled
+            logger.exception("%s gave up on event %s", consumer.name, record.id)
+        row.position = record.position
+        row.attempts = 0
+        row.lease_until = clock.now() + LEASE
+        await row.save(update_fields=["position", "attempts", "lease_until", "updated_at"])
+        handled += 1
+    return handled
+
+
+async def run_durable_forever(hub: Hub, *, poll_seconds: float = 1.0) -> None:
+    """Run every durable consumer on each new event, and every `poll_seconds` at least."""
+    wake = asyncio.Event()
+    hub.on_event(wake.set)
+    failures = 0
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
+        wake.clear()
+        try:
+            for consumer in list(DURABLE.values()):
+                while await run_once(consumer) >= 200:
+                    pass
+            failures = 0
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            failures += 1
+            if failures == 1:
+                logger.exception("durable consumers paused")
+            await asyncio.sleep(min(10.0, poll_seconds * failures))
+
+
+async def run_broadcast_forever(hub: Hub, consumer: Consumer) -> None:
+    """Run `consumer` in this process on every live event of its types."""
+    while True:
+        try:
+            async for record in hub.follow(types=consumer.types):
+                try:
+                    await consumer.handle(record)
+                except Exception:
+                    logger.exception("%s failed on %s", consumer.name, record.id)
+        except ListenerOverflow:
+            logger.warning("%s fell behind; some live events were skipped", consumer.name)

@@ -1,0 +1,77 @@
+"""The event machinery of one process: broker, relay, hub and consumers, started and stopped
+together by the server's lifespan or by `shopgraph worker`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from services.events import consumers, outbox
+from services.events.brokers import Broker, build_broker
+from services.events.hub import Hub
+from services.events.relay import Relay
+
+Job = Callable[["EventRuntime"], Awaitable[None]]
+# Long-running jobs other parts add (webhook delivery, say), run where the workers run.
+WORKER_JOBS: dict[str, Job] = {}
+_current: EventRuntime | None = None
+
+
+@dataclass
+class EventRuntime:
+    broker: Broker
+    relay: Relay
+    hub: Hub
+    run_workers: bool
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self) -> None:
+        global _current
+        outbox.on_commit_wake(self.relay.wake)
+        self.tasks.append(asyncio.create_task(self.hub.run_forever(), name="events-hub"))
+        self.tasks.append(asyncio.create_task(self.relay.run_forever(), name="events-relay"))
+        for consumer in consumers.BROADCAST.values():
+            task = consumers.run_broadcast_forever(self.hub, consumer)
+            self.tasks.append(asyncio.create_task(task, name=f"broadcast-{consumer.name}"))
+        if self.run_workers:
+            durable = consumers.run_durable_forever(self.hub)
+            self.tasks.append(asyncio.create_task(durable, name="events-durable"))
+            for name, job in WORKER_JOBS.items():
+                self.tasks.append(asyncio.create_task(job(self), name=name))
+        self.relay.wake()  # what earlier processes left in the outbox goes out now
+        _current = self
+
+    async def stop(self) -> None:
+        global _current
+        outbox.stop_waking(self.relay.wake)
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()
+        await self.broker.aclose()
+        if _current is self:
+            _current = None
+
+
+def build_runtime(
+    *, redis_url: str, retention: timedelta, run_workers: bool, poll_seconds: float = 0.5
+) -> EventRuntime:
+    broker = build_broker(redis_url)
+    return EventRuntime(
+        broker=broker,
+        relay=Relay(broker, retention=retention, poll_seconds=poll_seconds),
+        hub=Hub(broker),
+        run_workers=run_workers,
+    )
+
+
+def current() -> EventRuntime:
+    """This process's runtime; RuntimeError before the server or worker started it."""
+    if _current is None:
+        raise RuntimeError("the event runtime is not running in this process")
+    return _current

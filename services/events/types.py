@@ -1,0 +1,71 @@
+"""Every event type the domains emit: its aggregate, what it means, and who may follow it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.accounts import ApiScope
+
+
+class EventTypeName(StrEnum):
+    ORDER_PLACED = "order.placed"
+    ORDER_PAID = "order.paid"
+    ORDER_CANCELLED = "order.cancelled"
+    ORDER_FULFILLED = "order.fulfilled"
+    ORDER_SHIPPED = "order.shipped"
+    ORDER_DELIVERED = "order.delivered"
+    ORDER_COMPLETED = "order.completed"
+    ORDER_REFUNDED = "order.refunded"
+    PRODUCT_PUBLISHED = "product.published"
+    PRODUCT_UPDATED = "product.updated"
+    PRODUCT_UNPUBLISHED = "product.unpublished"
+    VARIANT_STOCK_CHANGED = "variant.stock_changed"
+    VARIANT_BACK_IN_STOCK = "variant.back_in_stock"
+    CUSTOMER_REGISTERED = "customer.registered"
+    SHOPPER_EVENTS_TRACKED = "shopper.events_tracked"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """`scope` is what a partner's API key needs to follow the type (None: staff only);
+    internal types never leave the process group (no partner stream, no webhook)."""
+
+    aggregate: str
+    description: str
+    scope: ApiScope | None = None
+    internal: bool = False
+
+
+T = EventTypeName
+ORDERS = ApiScope.READ_ORDERS
+CATALOG = ApiScope.READ_CATALOG
+
+SPECS: dict[EventTypeName, EventSpec] = {
+    T.ORDER_PLACED: EventSpec("order", "An order was placed at checkout (unpaid).", ORDERS),
+    T.ORDER_PAID: EventSpec("order", "An order's payment was captured.", ORDERS),
+    T.ORDER_CANCELLED: EventSpec("order", "An order was cancelled; its stock is back.", ORDERS),
+    T.ORDER_FULFILLED: EventSpec("order", "An order is being picked and packed.", ORDERS),
+    T.ORDER_SHIPPED: EventSpec("order", "An order left the warehouse.", ORDERS),
+    T.ORDER_DELIVERED: EventSpec("order", "An order reached the customer.", ORDERS),
+    T.ORDER_COMPLETED: EventSpec("order", "An order is complete.", ORDERS),
+    T.ORDER_REFUNDED: EventSpec("order", "Money was refunded on an order.", ORDERS),
+    T.PRODUCT_PUBLISHED: EventSpec("product", "A product became visible in the shop.", CATALOG),
+    T.PRODUCT_UPDATED: EventSpec("product", "A published product changed.", CATALOG),
+    T.PRODUCT_UNPUBLISHED: EventSpec("product", "A product left the shop.", CATALOG),
+    T.VARIANT_STOCK_CHANGED: EventSpec("variant", "A variant's stock changed.", CATALOG),
+    T.VARIANT_BACK_IN_STOCK: EventSpec("variant", "A sold-out variant is back.", CATALOG),
+    T.CUSTOMER_REGISTERED: EventSpec("customer", "A customer signed up."),
+    T.SHOPPER_EVENTS_TRACKED: EventSpec(
+        "shopper", "A shopper's behaviour events were recorded.", internal=True
+    ),
+    T.WEBHOOK_ENDPOINT_DISABLED: EventSpec(
+        "webhook_endpoint", "A webhook endpoint was disabled after failing for too long."
+    ),
+}
+
+
+def spec(name: str) -> EventSpec:
+    """The spec of event type `name`; KeyError for a type nobody declared."""
+    return SPECS[EventTypeName(name)]
