@@ -30,6 +30,8 @@ from services.transactions import transaction
 logger = logging.getLogger("shopgraph.events.relay")
 LOCK_KEY = 0x5348_4F50  # "SHOP": the advisory lock every relay of one database shares
 BATCH = 500
+# Every relay of this process takes it (SQLite has only this process to exclude).
+_process_lock = asyncio.Lock()
 
 
 class Relay:
@@ -38,7 +40,6 @@ class Relay:
         self.retention = retention
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
-        self._local = asyncio.Lock()
         self._down_since: float | None = None
 
     def wake(self) -> None:
@@ -48,7 +49,7 @@ class Relay:
     @contextlib.asynccontextmanager
     async def _exclusive(self) -> AsyncIterator[bool]:
         """Yields True while this process is the one relay running a batch."""
-        async with self._local:
+        async with _process_lock:
             conn = connections.get("default")
             if not is_postgres(conn):
                 yield True
