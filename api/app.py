@@ -18,7 +18,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from api.cache import configure_cache
@@ -30,6 +30,7 @@ from api.http_cache import HttpCache
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from api.settings import ROOT_DIR, Settings, check_settings, config, load_settings
+from api.subscriptions import SUBSCRIPTION_PROTOCOLS, Limits
 from schema import build_schema
 from services.accounts import tokens
 from services.documents import TrustedDocuments
@@ -149,6 +150,16 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
         trusted_documents=trusted,
+        subscription_protocols=SUBSCRIPTION_PROTOCOLS,
+        keep_alive=True,  # the legacy protocol's `ka`; graphql-transport-ws pings instead
+        keep_alive_interval=settings.ws_keep_alive_seconds,
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
+        max_subscriptions_per_connection=settings.ws_max_subscriptions,
+        subscription_limits=Limits(
+            max_connections_per_caller=settings.ws_max_connections_per_caller,
+            keep_alive_seconds=settings.ws_keep_alive_seconds,
+            recheck_seconds=settings.ws_auth_recheck_seconds,
+        ),
         http_cache=HttpCache(
             max_age=settings.http_cache_max_age,
             ttl=settings.response_cache_ttl,
@@ -161,6 +172,7 @@ def create_app(
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
     ]
     if settings.graphiql:
         static = StaticFiles(directory=GRAPHIQL_STATIC_DIR)

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from api.authentication import authenticate
@@ -31,6 +32,7 @@ from api.http_cache import (
     storable_cost,
 )
 from api.middleware import error_body
+from api.subscriptions import EventStreamTransport, Limits, SubscriptionsView
 from resolvers.context import Context
 from schema.errors import AmbiguousOperation
 from services.documents import TrustedDocuments, document_hash
@@ -58,7 +60,7 @@ class SubResponse(Response):
     lookup: Lookup | None = None
 
 
-class ShopGraphQL(GraphQL[Context, None]):
+class ShopGraphQL(SubscriptionsView, GraphQL[Context, None]):
     """strawberry's ASGI view, speaking GraphQL over HTTP strictly.
 
     Bodies that are not a GraphQL request get 400 with a JSON error document (never a 500 or
@@ -66,7 +68,13 @@ class ShopGraphQL(GraphQL[Context, None]):
     codes for request errors; a GET carrying a mutation is 405 with `Allow: POST`.
     Anonymous catalog reads are answered from `http_cache` (api/http_cache.py) when it holds
     them, with `Cache-Control`/`ETag` on GET; every other answer is `private, no-store`.
+    Subscriptions: WebSocket and Server-Sent Events (api/subscriptions.py).
     """
+
+    stream_transport_classes_by_protocol = {
+        **GraphQL.stream_transport_classes_by_protocol,
+        GRAPHQL_SSE_PROTOCOL: EventStreamTransport,
+    }
 
     def __init__(
         self,
@@ -74,9 +82,11 @@ class ShopGraphQL(GraphQL[Context, None]):
         *,
         http_cache: HttpCache | None = None,
         trusted_documents: TrustedDocuments | None = None,
+        subscription_limits: Limits | None = None,
         **options: Any,
     ):
         super().__init__(schema, **options)
+        self.configure_subscriptions(subscription_limits or Limits(10, 15.0, 60.0))
         self.http_cache = http_cache
         # In trusted documents mode a cached answer is served only for a registered text.
         self.trusted_documents = trusted_documents
@@ -109,7 +119,14 @@ class ShopGraphQL(GraphQL[Context, None]):
         if request_id:
             context.request_id = request_id
         await authenticate(context, request)
+        context.last_event_id = request.headers.get("last-event-id") or None
+        request.state.graphql_context = context
         return context
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        self.stream_cursor_into(getattr(request.state, "graphql_context", None), response)
+        return response
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = SubResponse()

@@ -52,6 +52,14 @@ class Settings:
     # worker` runs them in processes of their own when it is off).
     event_retention_hours: int = 168
     event_workers_in_server: bool = True
+    # Subscriptions (README, "Partner apps"): operations per socket, sockets per user or API
+    # key (per process), the server's keep-alive ping, how often a socket's credentials are
+    # checked again (and at the token's expiry), and how long connection_init may take.
+    ws_max_subscriptions: int = 20
+    ws_max_connections_per_caller: int = 10
+    ws_keep_alive_seconds: float = 15.0
+    ws_auth_recheck_seconds: float = 60.0
+    ws_init_timeout_seconds: float = 10.0
 
     @property
     def is_production(self) -> bool:
@@ -95,6 +103,7 @@ def load_settings() -> Settings:
         event_workers_in_server=config(
             "SHOPGRAPH_EVENT_WORKERS_IN_SERVER", cast=bool, default=True
         ),
+        **_subscription_settings(),
     )
     check_settings(settings)
     return settings
@@ -120,6 +129,11 @@ def check_settings(settings: Settings) -> None:
         )
     if settings.event_retention_hours < 1:
         raise SettingsError("SHOPGRAPH_EVENT_RETENTION_HOURS must be at least 1")
+    if min(settings.ws_max_subscriptions, settings.ws_max_connections_per_caller) < 1:
+        raise SettingsError(
+            "SHOPGRAPH_WS_MAX_SUBSCRIPTIONS and SHOPGRAPH_WS_MAX_CONNECTIONS_PER_CALLER must be "
+            "at least 1"
+        )
     if settings.log_format not in ("text", "json"):
         raise SettingsError("SHOPGRAPH_LOG_FORMAT must be 'text' or 'json'")
 
@@ -141,6 +155,22 @@ def _edge_settings(environment: str) -> dict[str, Any]:
         **_trusted_documents(development),
         "http_cache_max_age": config("SHOPGRAPH_HTTP_CACHE_MAX_AGE", cast=int, default=10),
         "response_cache_ttl": config("SHOPGRAPH_RESPONSE_CACHE_TTL", cast=int, default=10),
+    }
+
+
+def _subscription_settings() -> dict[str, Any]:
+    return {
+        "ws_max_subscriptions": config("SHOPGRAPH_WS_MAX_SUBSCRIPTIONS", cast=int, default=20),
+        "ws_max_connections_per_caller": config(
+            "SHOPGRAPH_WS_MAX_CONNECTIONS_PER_CALLER", cast=int, default=10
+        ),
+        "ws_keep_alive_seconds": config("SHOPGRAPH_WS_KEEPALIVE_SECONDS", cast=float, default=15.0),
+        "ws_auth_recheck_seconds": config(
+            "SHOPGRAPH_WS_AUTH_RECHECK_SECONDS", cast=float, default=60.0
+        ),
+        "ws_init_timeout_seconds": config(
+            "SHOPGRAPH_WS_INIT_TIMEOUT_SECONDS", cast=float, default=10.0
+        ),
     }
 
 

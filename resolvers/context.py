@@ -42,6 +42,12 @@ class Context:
     user: User | None = None
     api_key: ApiKey | None = None
     cart_token: str | None = None
+    # Subscriptions: what the client sent in connection_init (WebSocket), the stream cursor
+    # it resumes from (`Last-Event-ID`, Server-Sent Events), and the cursor of the event
+    # being delivered (the SSE `id:` line).
+    connection_params: dict[str, Any] | None = None
+    last_event_id: str | None = None
+    stream_cursor: str | None = None
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -12,7 +12,7 @@ from strawberry.extensions import (
 from schema.cost import DEFAULT_MAX_COST, QueryCost
 from schema.documents import CheckedDocuments, DocumentCache, DocumentPolicy
 from schema.errors import MaskUnexpectedErrors, ShopSchema
-from schema.root import Mutation, Query
+from schema.root import Mutation, Query, Subscription
 from schema.scalars import SCALAR_OVERRIDES
 from schema.validation import InputValidation
 from services.documents import TrustedDocuments
@@ -54,6 +54,7 @@ def build_schema(
     return ShopSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             lambda: CheckedDocuments(policy),
             lambda: QueryCost(max_cost=max_cost, limiter=rate_limiter),

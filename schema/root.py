@@ -14,6 +14,7 @@ from resolvers.context import Info
 from schema.accounts import AccountMutation, AccountQuery
 from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogMutation, CatalogQuery
+from schema.events import EventsSubscription
 from schema.feed import FeedMutation, FeedQuery
 from schema.orders import OrdersMutation, OrdersQuery
 
@@ -57,4 +58,12 @@ class Query(CatalogQuery, AccountQuery, OrdersQuery, FeedQuery):
 
 @strawberry.type(description="Everything a client can change.")
 class Mutation(AccountMutation, CatalogMutation, AnalyticsMutation, OrdersMutation, FeedMutation):
+    pass
+
+
+@strawberry.type(
+    description="Live updates, over WebSocket (graphql-transport-ws or graphql-ws) or "
+    "Server-Sent Events (graphql-sse) on /graphql."
+)
+class Subscription(EventsSubscription):
     pass

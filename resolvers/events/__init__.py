@@ -1,0 +1,1 @@
+"""The events domain's GraphQL-facing operations: who may follow which live stream."""
