@@ -181,3 +181,38 @@ class Socket:
 async def socket(shop: Shop, protocol: str = "graphql-transport-ws") -> AsyncIterator[Socket]:
     async with connect(shop.ws_url, subprotocols=[protocol], open_timeout=WAIT) as ws:  # type: ignore[list-item]
         yield Socket(ws)
+
+
+@dataclass
+class SseEvent:
+    event: str
+    data: Any
+    id: str | None
+
+
+async def sse_events(
+    shop: Shop, query: str, headers: dict[str, str], *, get: bool = False
+) -> AsyncIterator[SseEvent]:
+    """graphql-sse, distinct connections mode: the events of one subscription request."""
+    async with httpx.AsyncClient(timeout=WAIT) as client:
+        accept = {"Accept": "text/event-stream", **headers}
+        request = (
+            client.stream("GET", f"{shop.url}/graphql", params={"query": query}, headers=accept)
+            if get
+            else client.stream("POST", f"{shop.url}/graphql", json={"query": query}, headers=accept)
+        )
+        async with request as response:
+            assert response.status_code == 200, await response.aread()
+            assert response.headers["content-type"].startswith("text/event-stream")
+            fields: dict[str, str] = {}
+            async for line in response.aiter_lines():
+                if line.startswith(":"):
+                    continue  # a keep-alive comment
+                if line:
+                    name, _, value = line.partition(":")
+                    fields[name] = value.removeprefix(" ")
+                    continue
+                if "event" in fields:
+                    data = json.loads(fields["data"]) if fields.get("data") else None
+                    yield SseEvent(fields["event"], data, fields.get("id"))
+                fields = {}
