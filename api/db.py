@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "models.analytics",
     "models.feed",
     "models.events",
+    "models.logistics",
 ]
 
 

@@ -25,6 +25,11 @@ class EventTypeName(StrEnum):
     CUSTOMER_REGISTERED = "customer.registered"
     SHOPPER_EVENTS_TRACKED = "shopper.events_tracked"
     WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled"
+    SHIPMENT_CREATED = "shipment.created"
+    SHIPMENT_UPDATED = "shipment.updated"
+    SHIPMENT_DELIVERED = "shipment.delivered"
+    SHIPMENT_EXCEPTION = "shipment.exception"
+    SHIPMENT_LATE = "shipment.late"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class EventSpec:
 T = EventTypeName
 ORDERS = ApiScope.READ_ORDERS
 CATALOG = ApiScope.READ_CATALOG
+SHIPMENTS = ApiScope.READ_SHIPMENTS
 
 SPECS: dict[EventTypeName, EventSpec] = {
     T.ORDER_PLACED: EventSpec("order", "An order was placed at checkout (unpaid).", ORDERS),
@@ -63,6 +69,13 @@ SPECS: dict[EventTypeName, EventSpec] = {
     T.WEBHOOK_ENDPOINT_DISABLED: EventSpec(
         "webhook_endpoint", "A webhook endpoint was disabled after failing for too long."
     ),
+    T.SHIPMENT_CREATED: EventSpec("shipment", "A shipment of an order was created.", SHIPMENTS),
+    T.SHIPMENT_UPDATED: EventSpec("shipment", "A shipment's status or tracking changed.", SHIPMENTS),
+    T.SHIPMENT_DELIVERED: EventSpec("shipment", "A shipment was delivered.", SHIPMENTS),
+    T.SHIPMENT_EXCEPTION: EventSpec(
+        "shipment", "A shipment hit a problem (exception, failed attempt, return).", SHIPMENTS
+    ),
+    T.SHIPMENT_LATE: EventSpec("shipment", "A shipment will miss or missed its promise.", SHIPMENTS),
 }
 
 

@@ -1,0 +1,1 @@
+"""Logistics: shipments of orders, carriers, the tracking timeline and delivery promises."""
