@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.http.streaming import SSETransport
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
@@ -273,10 +276,24 @@ class EventStreamTransport(SSETransport):
 CURSOR_KEY = "__stream_cursor__"
 
 
+class TextFramesAdapter(ASGIWebSocketAdapter):
+    """Every message in a text frame, as both protocols require: the view's orjson encoder
+    gives bytes, which strawberry would send as binary frames that clients refuse."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        encoded = self.view.encode_json(message)
+        text = encoded.decode() if isinstance(encoded, bytes) else encoded
+        try:
+            await self.ws.send_text(text)
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
+
+
 class SubscriptionsView:
     """What ShopGraphQL (api/graphql.py) adds for subscriptions: strawberry's protocols with
     the handlers and transport above."""
 
+    websocket_adapter_class = TextFramesAdapter
     graphql_transport_ws_handler_class = TransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
     subscription_limits: Limits

@@ -152,7 +152,9 @@ class Socket:
 
     async def receive(self, *, skip: tuple[str, ...] = ("ping", "pong", "ka")) -> dict[str, Any]:
         while True:
-            message = json.loads(await asyncio.wait_for(self.ws.recv(), WAIT))
+            frame = await asyncio.wait_for(self.ws.recv(), WAIT)
+            assert isinstance(frame, str), f"the protocols send text frames, not {frame!r}"
+            message = json.loads(frame)
             if message.get("type") == "ping":
                 await self.send({"type": "pong"})
             if message.get("type") not in skip:
