@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "models.feed",
     "models.events",
     "models.logistics",
+    "models.membership",
 ]
 
 

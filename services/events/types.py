@@ -31,6 +31,12 @@ class EventTypeName(StrEnum):
     SHIPMENT_EXCEPTION = "shipment.exception"
     SHIPMENT_LATE = "shipment.late"
 
+    POINTS_EARNED = "points.earned"
+    POINTS_SPENT = "points.spent"
+    POINTS_REVERSED = "points.reversed"
+    POINTS_EXPIRING = "points.expiring"
+    POINTS_EXPIRED = "points.expired"
+    TIER_CHANGED = "tier.changed"
 
 @dataclass(frozen=True)
 class EventSpec:
@@ -76,6 +82,13 @@ SPECS: dict[EventTypeName, EventSpec] = {
         "shipment", "A shipment hit a problem (exception, failed attempt, return).", SHIPMENTS
     ),
     T.SHIPMENT_LATE: EventSpec("shipment", "A shipment will miss or missed its promise.", SHIPMENTS),
+    # A member's own data: staff only for partners (scope None); payloads in README "Membership".
+    T.POINTS_EARNED: EventSpec("member", "A member earned points (or staff added some)."),
+    T.POINTS_SPENT: EventSpec("member", "A member spent points (or staff took some)."),
+    T.POINTS_REVERSED: EventSpec("member", "Earned points were taken back or spent ones returned."),
+    T.POINTS_EXPIRING: EventSpec("member", "Some of a member's points expire soon."),
+    T.POINTS_EXPIRED: EventSpec("member", "Some of a member's points expired."),
+    T.TIER_CHANGED: EventSpec("member", "A member moved to another tier."),
 }
 
 

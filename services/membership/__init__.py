@@ -1,0 +1,22 @@
+"""Membership: tiers, the points ledger and perks. Other domains use only what is named here
+(through a flow in services/flows/): quoting and spending points, earning, reversing an
+order's points, and the perks of a member."""
+
+from services.membership.earning import PaidLine, earn_for_order, earn_once, goods_paid
+from services.membership.perks import Perks, perks_for
+from services.membership.reversal import Extent, reverse_order
+from services.membership.spending import Quote, quote, spend_for_order
+
+__all__ = [
+    "Extent",
+    "PaidLine",
+    "Perks",
+    "Quote",
+    "earn_for_order",
+    "earn_once",
+    "goods_paid",
+    "perks_for",
+    "quote",
+    "reverse_order",
+    "spend_for_order",
+]
