@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from api.cache import configure_cache
+from api.carriers import carrier_events
 from api.db import close_db, init_db
 from api.graphiql import GRAPHIQL_STATIC_DIR, GRAPHIQL_STATIC_PREFIX
 from api.graphql import ShopGraphQL
@@ -172,6 +173,7 @@ def create_app(
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/carriers/{code}/events", carrier_events, methods=["POST"]),
         WebSocketRoute("/graphql", graphql_app),
     ]
     if settings.graphiql:

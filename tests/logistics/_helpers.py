@@ -29,7 +29,9 @@ async def carrier(code: str = "dhl") -> Carrier:
 async def order_with(units: list[int], *, user: object = None, status: str = "paid") -> Order:
     """A paid order whose lines hold `units` units each."""
     order = await create_order(user, lines=len(units), status=status)  # type: ignore[arg-type]
-    for line, quantity in zip(await OrderLine.filter(order_id=order.id).order_by("id"), units):
+    for line, quantity in zip(
+        await OrderLine.filter(order_id=order.id).order_by("id"), units, strict=True
+    ):
         line.quantity = quantity
         await line.save(update_fields=["quantity"])
     return order
