@@ -87,6 +87,14 @@ def cmd_release_reservations(args: argparse.Namespace, settings: Settings) -> in
     return 0
 
 
+def cmd_membership_expire(args: argparse.Namespace, settings: Settings) -> int:
+    from services.membership.expiry import run_daily
+
+    done = asyncio.run(_with_db(settings, run_daily))
+    print(", ".join(f"{name}: {count}" for name, count in done.items()))
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from schema import schema_sdl
 
@@ -316,6 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
         "release-reservations", help="cancel unpaid orders past their reservation, restocking"
     )
     release.set_defaults(func=cmd_release_reservations)
+
+    expire = sub.add_parser(
+        "membership-expire", help="announce and expire points, review tiers (the daily job)"
+    )
+    expire.set_defaults(func=cmd_membership_expire)
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default=str(ROOT_DIR / "schema.graphql"))

@@ -6,6 +6,7 @@ from services.membership.earning import PaidLine, earn_for_order, earn_once, goo
 from services.membership.perks import Perks, perks_for
 from services.membership.reversal import Extent, reverse_order
 from services.membership.spending import Quote, quote, spend_for_order
+from services.membership.tiers import evaluate as evaluate_tier
 
 __all__ = [
     "Extent",
@@ -14,6 +15,7 @@ __all__ = [
     "Quote",
     "earn_for_order",
     "earn_once",
+    "evaluate_tier",
     "goods_paid",
     "perks_for",
     "quote",
