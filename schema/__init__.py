@@ -14,7 +14,7 @@ from schema.documents import CheckedDocuments, DocumentCache, DocumentPolicy
 from schema.errors import MaskUnexpectedErrors, ShopSchema
 from schema.root import Mutation, Query, Subscription
 from schema.scalars import SCALAR_OVERRIDES
-from schema.validation import InputValidation
+from schema.validation import CheckedExecution, answer_id_mismatches
 from services.documents import TrustedDocuments
 from services.ratelimit import RateLimiter
 
@@ -51,18 +51,22 @@ def build_schema(
         max_tokens=max_tokens,
         trusted=trusted_documents,
     )
-    return ShopSchema(
+    schema = ShopSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        # No extension here hooks field resolution: that would send every field, plain
+        # ones too, through a wrapper. Arguments are checked once per operation instead.
         extensions=[
             lambda: CheckedDocuments(policy),
             lambda: QueryCost(max_cost=max_cost, limiter=rate_limiter),
-            InputValidation,
             lambda: MaskUnexpectedErrors(suggestions=suggestions),
         ],
+        execution_context_class=CheckedExecution,
         scalar_overrides=SCALAR_OVERRIDES,
     )
+    answer_id_mismatches(schema._schema)
+    return schema
 
 
 def schema_sdl() -> str:

@@ -7,7 +7,7 @@ built schema, so the limits and production flags it was checked with are part of
 construction. A hit skips parsing and validation; what depends on the request still runs on
 every request: the operation-name rule, variable coercion, the cost of operations with
 variables (schema/cost.py memoizes the cost of operations without), and the checks of
-argument values (schema/validation.py). Invalid documents are never kept.
+argument values (schema/validation/). Invalid documents are never kept.
 
 The same extension speaks Apollo's automatic persisted queries (`extensions.persistedQuery`)
 and, in trusted documents mode, runs only operations registered from a client's manifest.

@@ -1,37 +1,30 @@
-"""One check of every argument value before any resolver runs.
+"""What one argument value may be, and the problems of a field's arguments.
 
 Strings: no NUL bytes or bidirectional controls, and no longer than their column (or a
 generic cap). Ints bound to small columns and Decimals bound to money columns stay inside
 what the column holds. A failure becomes typed payload `errors` when the mutation's payload
-has them, and a BAD_USER_INPUT GraphQLError otherwise. Limits come from the tortoise model
-behind an input type where the mapping is plain, else from the tables below.
+has them, and a BAD_USER_INPUT GraphQLError otherwise (answers.py). Limits come from the
+tortoise model behind an input type where the mapping is plain, else from the tables below.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from graphql import (
-    GraphQLError,
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLType,
 )
 from strawberry import relay
-from strawberry.extensions import SchemaExtension
-from strawberry.types.base import StrawberryObjectDefinition
-from strawberry.types.enum import StrawberryEnumDefinition
-from strawberry.utils.str_converters import to_camel_case, to_snake_case
+from strawberry.utils.str_converters import to_snake_case
 from tortoise import fields as orm
 from tortoise.models import Model
 
@@ -278,118 +271,3 @@ def id_problem(error: IdTypeMismatch, kwargs: Mapping[str, Any]) -> Problem:
     arguments = {("" if name == "input" else name): value for name, value in kwargs.items()}
     path = _find_id(arguments, error.gid, "")
     return Problem(path.lstrip(".") if path else "id", InputErrorCode.INVALID_ID, str(error))
-
-
-# --- answering ----------------------------------------------------------------------------
-
-
-def _empty(type_: GraphQLType) -> Any:
-    """The value a payload field takes when the operation did nothing."""
-    if not isinstance(type_, GraphQLNonNull):
-        return None
-    inner = type_.of_type
-    if isinstance(inner, GraphQLList):
-        return []
-    name = getattr(inner, "name", "")
-    return {"Int": 0, "Boolean": False, "String": "", "Float": 0.0}.get(name)
-
-
-def error_payload(return_type: GraphQLType, problems: list[Problem]) -> Any | None:
-    """An instance of the payload type carrying `problems`, or None when it has no `errors`."""
-    payload_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-    if not isinstance(payload_type, GraphQLObjectType) or "errors" not in payload_type.fields:
-        return None
-    payload = payload_type.extensions.get("strawberry-definition")
-    error_type: Any = payload_type.fields["errors"].type
-    while isinstance(error_type, GraphQLNonNull | GraphQLList):
-        error_type = error_type.of_type
-    error_def = error_type.extensions.get("strawberry-definition")
-    code_type: Any = error_type.fields["code"].type
-    code_type = code_type.of_type if isinstance(code_type, GraphQLNonNull) else code_type
-    code_def = code_type.extensions.get("strawberry-definition")
-    if not (
-        isinstance(payload, StrawberryObjectDefinition)
-        and isinstance(error_def, StrawberryObjectDefinition)
-        and isinstance(code_def, StrawberryEnumDefinition)
-    ):
-        return None
-    codes: Callable[[str], Any] = code_def.wrapped_cls
-    errors = [
-        error_def.origin(field=p.field or None, message=p.message, code=codes(p.code.value))
-        for p in problems
-    ]
-    names = {field.python_name: field.graphql_name for field in payload.fields}
-    values: dict[str, Any] = {}
-    for item in fields(payload.origin):
-        if item.name == "errors" or not item.init or item.default is not MISSING:
-            continue
-        if item.default_factory is not MISSING:
-            continue
-        output = payload_type.fields.get(names.get(item.name) or to_camel_case(item.name))
-        values[item.name] = _empty(output.type) if output is not None else None
-    return payload.origin(**values, errors=errors)
-
-
-def _bad_input(problems: list[Problem]) -> GraphQLError:
-    first = problems[0]
-    return GraphQLError(
-        f"{first.field or 'Input'}: {first.message}" if first.field else first.message,
-        extensions={"code": "BAD_USER_INPUT", "field": first.field, "reason": first.code.value},
-    )
-
-
-def _answer(info: GraphQLResolveInfo, problems: list[Problem]) -> Any:
-    is_root = info.parent_type is info.schema.mutation_type
-    payload = error_payload(info.return_type, problems) if is_root else None
-    if payload is None:
-        raise _bad_input(problems)
-    return payload
-
-
-class InputValidation(SchemaExtension):
-    """Checks the arguments of every field; answers wrong-type IDs the resolvers report."""
-
-    def resolve(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        # Introspection's meta fields (`__type(name:)`) are not among the type's fields and
-        # touch no stored data: nothing to check.
-        field = info.parent_type.fields.get(info.field_name) if kwargs else None
-        if field is not None:
-            problems = argument_problems(
-                field, f"{info.parent_type.name}.{info.field_name}", kwargs
-            )
-            if problems:
-                return _answer(info, problems)
-        if info.path.prev is not None:
-            return _next(root, info, *args, **kwargs)
-        try:
-            result = _next(root, info, *args, **kwargs)
-        except IdTypeMismatch as error:
-            return _answer(info, [id_problem(error, kwargs)])
-        if inspect.isawaitable(result):
-            return self._awaited(result, info, kwargs)
-        return result
-
-    async def _awaited(
-        self, result: Any, info: GraphQLResolveInfo, kwargs: Mapping[str, Any]
-    ) -> Any:
-        try:
-            return await result
-        except IdTypeMismatch as error:
-            return _answer(info, [id_problem(error, kwargs)])
-
-
-__all__ = [
-    "InputValidation",
-    "Limits",
-    "Problem",
-    "argument_problems",
-    "error_payload",
-    "limits_for",
-]
