@@ -31,6 +31,7 @@ from api.http_cache import HttpCache
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from api.settings import ROOT_DIR, Settings, check_settings, config, load_settings
+from api.webhooks import configure_webhooks
 from api.subscriptions import SUBSCRIPTION_PROTOCOLS, Limits
 from schema import build_schema
 from services.accounts import tokens
@@ -96,6 +97,7 @@ def create_app(
     # Opened and closed by the lifespan, so that its Redis connections are too.
     limiter = OpenedOnStart(open_rate_limiter)
     tokens.configure(secret=settings.secret_key)
+    configure_webhooks(settings)  # also registers the webhook fan-out and delivery workers
     # 0 turns periodic retraining off (tests do); the first run is one interval after start.
     retrain_interval = config("SHOPGRAPH_RECOMMENDER_INTERVAL", cast=float, default=3600.0)
 

@@ -221,6 +221,19 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from api.logs import configure_logging
+    from api.worker import MigrationsPending, run_worker
+
+    configure_logging(settings)
+    try:
+        asyncio.run(run_worker(settings))
+    except MigrationsPending as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_documents_register(args: argparse.Namespace, settings: Settings) -> int:
     """Register a client's operations from its manifest: the trusted documents to run."""
     from graphql import GraphQLError, parse, validate
@@ -282,6 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--reload", action="store_true")
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker", help="event relay, consumers and webhook deliveries without HTTP (several ok)"
+    )
+    worker.set_defaults(func=cmd_worker)
 
     migrate = sub.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(func=cmd_migrate)

@@ -52,6 +52,12 @@ class Settings:
     # worker` runs them in processes of their own when it is off).
     event_retention_hours: int = 168
     event_workers_in_server: bool = True
+    # Webhooks (README, "Partner apps"): private, loopback and link-local targets are refused
+    # unless allowed (local development, tests); an attempt's total timeout; how long an
+    # endpoint may fail before it is disabled.
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = 15.0
+    webhook_disable_after_hours: int = 120
     # Subscriptions (README, "Partner apps"): operations per socket, sockets per user or API
     # key (per process), the server's keep-alive ping, how often a socket's credentials are
     # checked again (and at the token's expiry), and how long connection_init may take.
@@ -104,6 +110,11 @@ def load_settings() -> Settings:
             "SHOPGRAPH_EVENT_WORKERS_IN_SERVER", cast=bool, default=True
         ),
         **_subscription_settings(),
+        webhook_allow_private=config("SHOPGRAPH_WEBHOOK_ALLOW_PRIVATE", cast=bool, default=False),
+        webhook_timeout_seconds=config("SHOPGRAPH_WEBHOOK_TIMEOUT", cast=float, default=15.0),
+        webhook_disable_after_hours=config(
+            "SHOPGRAPH_WEBHOOK_DISABLE_AFTER_HOURS", cast=int, default=120
+        ),
     )
     check_settings(settings)
     return settings

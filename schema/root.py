@@ -17,6 +17,7 @@ from schema.catalog import CatalogMutation, CatalogQuery
 from schema.events import EventsSubscription
 from schema.feed import FeedMutation, FeedQuery
 from schema.orders import OrdersMutation, OrdersQuery
+from schema.webhooks import WebhookMutation, WebhookQuery
 
 MAX_NODES = 100
 
@@ -36,7 +37,7 @@ async def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(CatalogQuery, AccountQuery, OrdersQuery, FeedQuery):
+class Query(CatalogQuery, AccountQuery, OrdersQuery, FeedQuery, WebhookQuery):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
     )
@@ -57,7 +58,14 @@ class Query(CatalogQuery, AccountQuery, OrdersQuery, FeedQuery):
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(AccountMutation, CatalogMutation, AnalyticsMutation, OrdersMutation, FeedMutation):
+class Mutation(
+    AccountMutation,
+    CatalogMutation,
+    AnalyticsMutation,
+    OrdersMutation,
+    FeedMutation,
+    WebhookMutation,
+):
     pass
 
 
