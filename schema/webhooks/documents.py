@@ -10,6 +10,7 @@ the key's scopes decide what it may see).
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 from typing import Any
 
@@ -78,7 +79,10 @@ def as_query(document: str) -> str:
     operations = [d for d in tree.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1 or operations[0].operation == OperationType.MUTATION:
         raise _invalid("Give exactly one subscription (or query) operation.")
-    operations[0].operation = OperationType.QUERY
+    as_read = dataclasses.replace(operations[0], operation=OperationType.QUERY)
+    tree = dataclasses.replace(
+        tree, definitions=tuple(as_read if d is operations[0] else d for d in tree.definitions)
+    )
     errors = validate(payload_schema()._schema, tree)
     if errors:
         raise _invalid(errors[0].message)

@@ -113,12 +113,13 @@ class WebhookMutation:
         self, info: Info, input: WebhookEndpointCreateInput
     ) -> WebhookEndpointCreatePayload:
         try:
+            document = _document(input.subscription_query)
             row, secret = await ops.create_endpoint(
                 info,
                 api_key_id=optional_typed_pk(input.api_key_id, "ApiKey"),
                 url=input.url,
                 event_types=[str(t.value) for t in input.event_types],
-                document=_document(input.subscription_query),
+                document=document,
             )
         except Failure as error:
             return WebhookEndpointCreatePayload(errors=_errors(error))

@@ -171,7 +171,7 @@ async def test_a_receiver_failing_then_recovering_gets_every_event_in_order(
     with receiver(script) as box:
         endpoint, _ = await register(box.url)
         aggregates = [_aggregate() for _ in range(3)]
-        for round in range(4):
+        for _round in range(4):
             for aggregate in aggregates:
                 await _emit(aggregate)
 
@@ -343,7 +343,7 @@ async def test_endpoints_get_only_what_their_key_may_follow_and_only_after_they_
     [before] = await _emit(aggregate)
     await _until(lambda: DomainEvent.filter(event_id=before, position__isnull=False).exists())
     with receiver() as box:
-        endpoint, _ = await webhooks.create_endpoint(
+        _endpoint, _ = await webhooks.create_endpoint(
             api_key=key, url=box.url, event_types=[T.PRODUCT_UPDATED.value]
         )
         [after] = await _emit(aggregate)
