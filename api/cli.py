@@ -142,9 +142,13 @@ def cmd_recommender_evaluate(args: argparse.Namespace, settings: Settings) -> in
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
-    protocols = ["random", "time"] if args.protocol == "both" else [args.protocol]
+    protocols = {"both": ["random", "time"], "all": ["random", "time", "user-time"]}.get(
+        args.protocol, [args.protocol]
+    )
     try:
-        report = evaluate_csv(path=path, protocols=protocols, k=args.k, seed=args.seed)
+        report = evaluate_csv(
+            path=path, protocols=protocols, k=args.k, seed=args.seed, threads=args.threads
+        )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -367,12 +371,24 @@ def build_parser() -> argparse.ArgumentParser:
     recommender_sub = recommender.add_subparsers(dest="recommender_command", required=True)
     evaluate = recommender_sub.add_parser(
         "evaluate",
-        help="hybrid vs popularity on an events CSV (user,item,timestamp[,event,rating])",
+        help="hybrid vs popularity on an interactions or ratings CSV "
+        "(user,item[,timestamp,event,rating], any column order)",
     )
-    evaluate.add_argument("--events", required=True, help="CSV file of interactions")
+    evaluate.add_argument(
+        "--events", "--ratings", dest="events", required=True, help="CSV file of interactions"
+    )
     evaluate.add_argument("--k", type=int, default=10, help="list length for the @k metrics")
-    evaluate.add_argument("--seed", type=int, default=42, help="seed of the random split")
-    evaluate.add_argument("--protocol", choices=["random", "time", "both"], default="both")
+    evaluate.add_argument("--seed", type=int, default=42, help="seed of the random splits")
+    evaluate.add_argument(
+        "--protocol",
+        choices=["random", "time", "user-time", "both", "all"],
+        default="both",
+        help="random: per-user random 75/25; time: one global cutoff, latest 20%% held out; "
+        "user-time: each user's latest 20%%; both: random and time; all: the three",
+    )
+    evaluate.add_argument(
+        "--threads", type=int, default=1, help="BLAS threads for fitting and scoring"
+    )
     evaluate.set_defaults(func=cmd_recommender_evaluate)
     train = recommender_sub.add_parser(
         "train", help="fit the feed model on the database's behaviour events and publish it"

@@ -171,6 +171,20 @@ def validation_ndcg(
     return result
 
 
+def steady_choice(ndcg: np.ndarray, anchor: int) -> int:
+    """The row with the best mean, unless it beats row `anchor` by no more than one standard
+    error of the paired per-user difference: then `anchor`.
+
+    A small validation set otherwise lets noise pick a different setting for every seed.
+    """
+    best = int(np.argmax(ndcg.mean(axis=1)))
+    if best == anchor or ndcg.shape[1] < 2:
+        return best
+    difference = ndcg[best] - ndcg[anchor]
+    error = float(difference.std(ddof=1)) / np.sqrt(len(difference))
+    return best if float(difference.mean()) > error else anchor
+
+
 def tune(
     components: np.ndarray,
     seen: sp.csr_matrix,
@@ -189,12 +203,17 @@ def tune(
 
     A bucket with too few validation users takes the weights that are best over everyone.
     The popularity-only combination is always in the grid, so a bucket where behaviour
-    does not help on validation falls back to popularity.
+    does not help on validation falls back to popularity. Choices move away from neighbours
+    alone (overall), and from the overall weights (per bucket), only by more than one
+    standard error (`steady_choice`).
     """
     combos = candidate_weights(available, absolute)
     ndcg = validation_ndcg(components, combos, seen, relevant, warm, new_item_weight, k)
     popularity_only = int(np.flatnonzero((combos[:, 1:] == 0).all(axis=1))[0])
-    overall = int(np.argmax(ndcg.mean(axis=1)))
+    alone = np.zeros(len(COMPONENTS))
+    alone[NEIGHBOURS] = 1.0
+    neighbours_only = int(np.flatnonzero((combos == alone).all(axis=1))[0])
+    overall = steady_choice(ndcg, neighbours_only)
     buckets = np.searchsorted(np.asarray(bounds), history_sizes, side="left")
     rows = []
     report: dict[str, list[float]] = {"users": [], "popularity": [], "blend": []}
@@ -202,7 +221,7 @@ def tune(
         members = buckets == bucket
         choice = overall
         if members.sum() >= min_bucket_users:
-            choice = int(np.argmax(ndcg[:, members].mean(axis=1)))
+            choice = steady_choice(ndcg[:, members], overall)
         weights = combos[choice]
         rows.append(weights / weights.sum())
         report["users"].append(float(members.sum()))

@@ -31,19 +31,33 @@ def ndcg_at_k(ranked: Sequence[Hashable], relevant: Collection[Hashable], k: int
     return gains / ideal if ideal > 0 else 0.0
 
 
-def average_precision_at_k(
-    ranked: Sequence[Hashable], relevant: Collection[Hashable], k: int
-) -> float:
-    """AP@k: mean of precision at each hit's rank, over min(|relevant|, k)."""
-    if not relevant or k <= 0:
-        return 0.0
+def _precision_at_hits(ranked: Sequence[Hashable], relevant: Collection[Hashable], k: int) -> float:
     found = 0
     total = 0.0
     for rank, hit in enumerate(_hits(ranked, relevant, k)):
         if hit:
             found += 1
             total += found / (rank + 1)
-    return total / min(len(relevant), k)
+    return total
+
+
+def average_precision_at_k(
+    ranked: Sequence[Hashable], relevant: Collection[Hashable], k: int
+) -> float:
+    """AP@k over min(|relevant|, k): a perfect top k scores 1 however many items are relevant."""
+    if not relevant or k <= 0:
+        return 0.0
+    return _precision_at_hits(ranked, relevant, k) / min(len(relevant), k)
+
+
+def average_precision_over_relevant(
+    ranked: Sequence[Hashable], relevant: Collection[Hashable], k: int
+) -> float:
+    """AP@k over |relevant|, the definition behind the published Microsoft Recommenders figures;
+    below the other one whenever more than k items are relevant."""
+    if not relevant or k <= 0:
+        return 0.0
+    return _precision_at_hits(ranked, relevant, k) / len(relevant)
 
 
 def item_coverage(lists: Iterable[Sequence[Hashable]], catalogue_size: int) -> float:

@@ -1,4 +1,4 @@
-"""Evaluation splits over unique user-item pairs: per-user random and per-user time."""
+"""Evaluation splits over unique user-item pairs: per-user random, global time, per-user time."""
 
 from __future__ import annotations
 
@@ -16,6 +16,14 @@ class Split:
 
     train: Interactions
     test: dict[Hashable, set[Hashable]]
+    cutoff: float | None = None  # global time split: no training row is later than this
+    cold_users: int = 0  # global time split: users seen only after the cutoff (not scored)
+    unknown_pairs: int = 0  # global time split: held-out pairs of items unseen before the cutoff
+
+    @property
+    def test_pairs(self) -> int:
+        """Held-out user-item pairs."""
+        return sum(len(items) for items in self.test.values())
 
 
 def _pairs(data: Interactions) -> tuple[np.ndarray, np.ndarray, np.ndarray, IdMap, IdMap]:
@@ -66,13 +74,15 @@ def random_split(
     return _assemble(data, row_pair, rank < n_test[pair_user])
 
 
-def time_split(
+def user_time_split(
     data: Interactions, *, test_fraction: float = 0.2, min_interactions: int = 2
 ) -> Split:
     """Per user, the latest `test_fraction` of distinct items (by first interaction) as test.
 
-    Training keeps only rows no later than the user's first test interaction, so nothing
-    from the test period leaks into training.
+    Training keeps only rows no later than the user's first test interaction, so nothing of
+    that user's own test period leaks into training; other users' later rows still do (each
+    user has their own cutoff), which is why `global_time_split` is the time protocol to lead
+    with.
     """
     if not data.has_timestamps:
         raise ValueError("the time split needs a timestamp on every interaction")
@@ -94,10 +104,53 @@ def time_split(
     return _assemble(data, row_pair, pair_is_test, keep_row)
 
 
-def split(data: Interactions, *, protocol: str, seed: int = 42) -> Split:
-    """The named protocol: "random" (75/25 per user) or "time" (last 20% per user)."""
+def global_time_split(data: Interactions, *, test_fraction: float = 0.2) -> Split:
+    """One cutoff timestamp for everybody: the latest `test_fraction` of rows are the test period.
+
+    Training is every row at or before the cutoff. A user's test items are the items they
+    first touched after it, among items seen before it (a model cannot rank an item it has
+    never seen, nor popularity either); users with no training row are not scored. Both are
+    counted in the split (`cold_users`, `unknown_pairs`).
+    """
+    if not data.has_timestamps:
+        raise ValueError("the time split needs a timestamp on every interaction")
+    stamps = np.sort(data.timestamps)
+    position = min(len(stamps) - 1, max(0, int(np.floor(len(stamps) * (1.0 - test_fraction)))))
+    cutoff = float(stamps[max(position - 1, 0)])
+    before = data.timestamps <= cutoff
+    train = data.take(np.flatnonzero(before))
+    seen: dict[Hashable, set[Hashable]] = {}
+    for user, item in zip(train.users.tolist(), train.items.tolist(), strict=True):
+        seen.setdefault(user, set()).add(item)
+    known = set(train.items.tolist())
+    later = np.flatnonzero(~before)
+    test: dict[Hashable, set[Hashable]] = {}
+    cold: set[Hashable] = set()
+    unknown: set[tuple[Hashable, Hashable]] = set()
+    for user, item in zip(data.users[later].tolist(), data.items[later].tolist(), strict=True):
+        mine = seen.get(user)
+        if mine is None:
+            cold.add(user)
+        elif item not in known:
+            unknown.add((user, item))
+        elif item not in mine:
+            test.setdefault(user, set()).add(item)
+    return Split(train, test, cutoff=cutoff, cold_users=len(cold), unknown_pairs=len(unknown))
+
+
+PROTOCOLS = ("random", "time", "user-time")
+
+
+def split(
+    data: Interactions, *, protocol: str, seed: int = 42, test_fraction: float | None = None
+) -> Split:
+    """The named protocol: "random" (75/25 per user), "time" (one global cutoff, latest 20%
+    of rows held out) or "user-time" (each user's own latest 20%); `test_fraction` replaces
+    the 25% / 20%."""
     if protocol == "random":
-        return random_split(data, seed=seed)
+        return random_split(data, seed=seed, test_fraction=test_fraction or 0.25)
     if protocol == "time":
-        return time_split(data)
-    raise ValueError(f"unknown protocol {protocol!r}: use 'random' or 'time'")
+        return global_time_split(data, test_fraction=test_fraction or 0.2)
+    if protocol == "user-time":
+        return user_time_split(data, test_fraction=test_fraction or 0.2)
+    raise ValueError(f"unknown protocol {protocol!r}: use one of {', '.join(PROTOCOLS)}")

@@ -8,9 +8,11 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 from recommender import factors as factor_model
 from recommender import neighbours as neighbour_lists
+from recommender.components import ease_source, neighbour_lists_for, popularity_vector
 from recommender.config import Config
 from recommender.content import ItemInfo, build_features
 from recommender.data import (
@@ -24,19 +26,12 @@ from recommender.data import (
     weighted_matrix,
 )
 from recommender.hybrid import (
-    CONTENT,
-    FACTORS,
-    NEIGHBOURS,
-    POPULARITY,
     Blend,
-    normalise,
-    tune,
-    validation_ndcg,
 )
 from recommender.model import Model
+from recommender.neighbours import Neighbours
 from recommender.splits import split
-
-VALIDATION_CELLS = 4_000_000  # validation users x items scored while tuning
+from recommender.tuning import TUNED_SETTINGS, tune_on_validation
 
 
 def as_interactions(data: Interactions | Iterable[Interaction | Sequence[Any]]) -> Interactions:
@@ -49,27 +44,32 @@ def fit(
     items: Iterable[ItemInfo] | None = None,
     config: Config | None = None,
 ) -> Model:
-    """Fit the hybrid model; with `config.tune`, blend weights come from a validation split."""
+    """Fit the hybrid model; with `config.tune`, blend weights come from a validation split.
+
+    BLAS uses `config.threads` threads meanwhile (None: the library's default).
+    """
     config = config or Config()
-    data = as_interactions(interactions)
+    with threadpool_limits(limits=config.threads):
+        return _fit(as_interactions(interactions), list(items or ()), config)
+
+
+def _fit(data: Interactions, infos: list[ItemInfo], config: Config) -> Model:
     if len(data) == 0:
         raise ValueError("cannot fit on no interactions")
-    infos = list(items or ())
     blend: Blend | None = None
     half_life = config.trending_half_lives[0] if config.trending_half_lives else None
     report: dict[str, Any] = {}
     if config.tune:
-        protocol = "time" if config.validation == "time" and data.has_timestamps else "random"
-        parts = split(data, protocol=protocol, seed=config.seed)
-        if parts.test:
-            inner = build(parts.train, infos, config, popularity_half_life=None)
-            blend, half_life, report = _tune(inner, parts.train, parts.test, config)
+        protocol = config.validation if data.has_timestamps else "random"
+        parts = split(
+            data, protocol=protocol, seed=config.seed, test_fraction=config.validation_fraction
+        )
+        if parts.test and len(parts.train):
+            # the inner neighbours are built per candidate setting while tuning
+            inner = build(parts.train, infos, config, popularity_half_life=None, neighbours=False)
+            blend, half_life, report = tune_on_validation(inner, parts.train, parts.test, config)
             report["protocol"] = protocol
-            tuned = {
-                key: report[key]
-                for key in ("ease_regularisation", "similarity_shrink")
-                if key in report
-            }
+            tuned = {key: report[key] for key in TUNED_SETTINGS if key in report}
             config = replace(config, **tuned)
     model = build(data, infos, config, popularity_half_life=half_life)
     model.blend = blend or Blend.uniform(config.activity_buckets, model.available)
@@ -83,8 +83,10 @@ def build(
     config: Config,
     *,
     popularity_half_life: float | None,
+    neighbours: bool = True,
 ) -> Model:
-    """Every component from the data, with an untuned blend."""
+    """Every component from the data, with an untuned blend (no neighbour lists if not
+    `neighbours`)."""
     users = IdMap(data.users.tolist())
     items = IdMap(data.items.tolist())
     described: dict[Hashable, ItemInfo] = {}
@@ -119,19 +121,10 @@ def build(
     )
     first_seen[~np.isfinite(first_seen)] = np.nan
 
-    if uses_ease(config, n_items):
-        neighbours = neighbour_lists.ease(
-            _damped(binary if config.ease_binary else history, config.user_activity_damping),
-            width=config.neighbours,
-            regularisation=config.ease_regularisation,
-        )
-    else:
-        neighbours = neighbour_lists.item_item(
-            history,
-            width=config.neighbours,
-            shrink=config.similarity_shrink,
-            damping=config.user_activity_damping,
-        )
+    lists = None
+    if neighbours:
+        source = ease_source(data, user_index, item_index, (n_users, n_items), config)
+        lists = neighbour_lists_for(history, source, config)
     features = None
     content = None
     categories: list[str | None] = [None] * n_items
@@ -170,7 +163,7 @@ def build(
         overall_share=overall_share,
         first_seen=first_seen,
         warm=warm,
-        neighbours=neighbours,
+        neighbours=lists if lists is not None else Neighbours.empty(n_items),
         content=content,
         features=features,
         categories=categories,
@@ -179,18 +172,6 @@ def build(
         reference_time=now,
         popularity_half_life=popularity_half_life,
     )
-
-
-def uses_ease(config: Config, n_items: int) -> bool:
-    """Whether the neighbour lists come from EASE (else from cosine)."""
-    return config.neighbour_model == "ease" or (
-        config.neighbour_model == "auto" and n_items <= config.ease_max_items
-    )
-
-
-def _damped(matrix: sp.csr_matrix, damping: float) -> sp.csr_matrix:
-    counts = np.maximum(np.diff(matrix.indptr).astype(np.float64), 1.0)
-    return sp.csr_matrix(sp.diags(np.power(counts, -damping / 2.0)) @ matrix)
 
 
 def _names(data: Interactions) -> set[str]:
@@ -218,157 +199,3 @@ def _strongest_events(
     entry_keys = rows * n_items + history.indices
     slot = np.searchsorted(pair_keys, entry_keys)
     return pair_codes[np.minimum(slot, len(pair_codes) - 1)].astype(np.int8)
-
-
-def popularity_vector(
-    data: Interactions,
-    item_index: np.ndarray,
-    n_items: int,
-    config: Config,
-    half_life: float | None,
-) -> np.ndarray:
-    """Distinct-user popularity, each user-item pair time-decayed (None: all time); max 1."""
-    now = reference_time(data)
-    stamps = np.where(np.isfinite(data.timestamps), data.timestamps, now)
-    user_index = IdMap(data.users.tolist()).encode(data.users.tolist())
-    keys = user_index * n_items + item_index
-    order = np.argsort(stamps, kind="stable")
-    pair_keys, pair_rows = np.unique(keys[order][::-1], return_index=True)
-    last_time = stamps[order][::-1][pair_rows]
-    weights = decay(last_time, now, half_life)
-    scores = np.bincount(pair_keys % n_items, weights=weights, minlength=n_items)
-    absolute = config.normalisation == "absolute"
-    users = len(IdMap(data.users.tolist()))
-    return normalise(
-        POPULARITY, scores.astype(np.float64), absolute=absolute, warm=scores > 0, users=users
-    )
-
-
-def _tune(
-    inner: Model,
-    train: Interactions,
-    held_out: dict[Hashable, set[Hashable]],
-    config: Config,
-) -> tuple[Blend, float | None, dict[str, Any]]:
-    """Blend weights and the popularity half-life that score best on the held-out items."""
-    n_items = len(inner.items)
-    rows: list[int] = []
-    targets: list[list[int]] = []
-    for user, wanted in held_out.items():
-        row = inner.users.get(user)
-        found = [i for i in inner.items.encode(list(wanted)).tolist() if i >= 0]
-        if row is not None and found:
-            rows.append(row)
-            targets.append(found)
-    limit = max(100, min(config.validation_users, VALIDATION_CELLS // max(1, n_items)))
-    if len(rows) > limit:
-        pick = np.sort(np.random.default_rng(config.seed).choice(len(rows), limit, replace=False))
-        rows = [rows[i] for i in pick]
-        targets = [targets[i] for i in pick]
-    if not rows:
-        return inner.blend, None, {}
-    relevant = sp.csr_matrix(
-        (
-            np.ones(sum(len(t) for t in targets)),
-            (np.repeat(np.arange(len(rows)), [len(t) for t in targets]), np.concatenate(targets)),
-        ),
-        shape=(len(rows), n_items),
-    )
-    seen = inner.history[rows]
-    components = np.zeros((4, len(rows), n_items), dtype=np.float32)
-
-    # popularity: pick the half-life that ranks held-out items best on its own
-    item_index = inner.items.encode(train.items.tolist())
-    best_life: float | None = None
-    best_score = -1.0
-    only = np.array([[1.0, 0.0, 0.0, 0.0]])
-    for life in config.trending_half_lives or (None,):
-        vector = popularity_vector(train, item_index, n_items, config, life)
-        components[POPULARITY] = vector[np.newaxis, :]
-        value = float(
-            validation_ndcg(
-                components, only, seen, relevant, inner.warm, 0.0, config.tuning_k
-            ).mean()
-        )
-        if value > best_score + 1e-9:
-            best_life, best_score = life, value
-    popularity = popularity_vector(train, item_index, n_items, config, best_life)
-    components[POPULARITY] = popularity[np.newaxis, :]
-
-    absolute = config.normalisation == "absolute"
-    mass = (
-        np.asarray(seen.sum(axis=1)).reshape(-1, 1)
-        / np.maximum(np.diff(seen.indptr), 1)[:, np.newaxis]
-    )
-    mass[mass == 0] = 1.0
-    raw = (seen @ inner.neighbours.as_matrix()).toarray()
-    components[NEIGHBOURS] = normalise(
-        NEIGHBOURS, raw, absolute=absolute, warm=inner.warm, mass=mass
-    )
-    # the EASE penalty (or cosine shrinkage) whose neighbours alone rank held-out items best
-    ease = uses_ease(config, n_items)
-    setting = "ease_regularisation" if ease else "similarity_shrink"
-    current = config.ease_regularisation if ease else config.similarity_shrink
-    candidates = config.ease_regularisations if ease else config.similarity_shrinks
-    chosen = current
-    if len(candidates) > 1:
-        only = np.array([[0.0, 1.0, 0.0, 0.0]])
-        args = (seen, relevant, inner.warm, 0.0, config.tuning_k)
-        best_score = float(validation_ndcg(components, only, *args).mean())
-        source = inner.history.copy()
-        if config.ease_binary:
-            source.data = np.ones_like(source.data)
-        damped = _damped(source, config.user_activity_damping)
-        for candidate in candidates:
-            if candidate == current:
-                continue
-            if ease:
-                lists = neighbour_lists.ease(
-                    damped, width=config.neighbours, regularisation=candidate
-                )
-            else:
-                lists = neighbour_lists.item_item(
-                    inner.history,
-                    width=config.neighbours,
-                    shrink=candidate,
-                    damping=config.user_activity_damping,
-                )
-            raw = (seen @ lists.as_matrix()).toarray()
-            previous = components[NEIGHBOURS].copy()
-            components[NEIGHBOURS] = normalise(
-                NEIGHBOURS, raw, absolute=absolute, warm=inner.warm, mass=mass
-            )
-            value = float(validation_ndcg(components, only, *args).mean())
-            if value > best_score + 1e-9:
-                best_score, chosen = value, candidate
-            else:
-                components[NEIGHBOURS] = previous
-    if inner.content is not None:
-        raw = (seen @ inner.content.as_matrix()).toarray()
-        components[CONTENT] = normalise(CONTENT, raw, absolute=absolute, warm=inner.warm, mass=mass)
-    if inner.factors is not None:
-        raw = inner.factors.user[rows] @ inner.factors.item.T + inner.factors.item_bias
-        raw = raw.astype(np.float64) + inner.factors.global_mean
-        components[FACTORS] = normalise(FACTORS, raw, absolute=absolute, warm=inner.warm)
-    sizes = np.diff(seen.indptr)
-    blend, report = tune(
-        components,
-        seen,
-        relevant,
-        sizes,
-        inner.warm,
-        inner.available,
-        bounds=config.activity_buckets,
-        new_item_weight=config.new_item_weight,
-        k=config.tuning_k,
-        min_bucket_users=config.min_bucket_users,
-        absolute=absolute,
-    )
-    summary: dict[str, Any] = {
-        "validation_users": len(rows),
-        "popularity_half_life": best_life,
-        setting: chosen,
-        "buckets": report,
-        "weights": blend.weights.round(4).tolist(),
-    }
-    return blend, best_life, summary

@@ -6,6 +6,7 @@ import pytest
 
 from recommender.metrics import (
     average_precision_at_k,
+    average_precision_over_relevant,
     item_coverage,
     ndcg_at_k,
     precision_at_k,
@@ -52,3 +53,16 @@ def test_map_by_hand():
 def test_item_coverage_counts_distinct_items():
     assert item_coverage([["a", "b"], ["b", "c"]], 10) == pytest.approx(3 / 10)
     assert item_coverage([], 10) == 0.0
+
+
+def test_both_map_definitions_by_hand():
+    # RELEVANT has 3 items; hits at ranks 2 and 4: precisions 1/2 and 2/4, summing to 1
+    assert average_precision_at_k(RANKED, RELEVANT, 5) == pytest.approx(1.0 / 3)
+    assert average_precision_over_relevant(RANKED, RELEVANT, 5) == pytest.approx(1.0 / 3)
+    # k=2: one hit (rank 2, precision 1/2); over min(3, 2) = 2 vs over |relevant| = 3
+    assert average_precision_at_k(RANKED, RELEVANT, 2) == pytest.approx(0.25)
+    assert average_precision_over_relevant(RANKED, RELEVANT, 2) == pytest.approx(1.0 / 6)
+    # a perfect top 2 of 3 relevant items: 1 over min(|rel|, k), 2/3 over |rel|
+    assert average_precision_at_k(["b", "d"], RELEVANT, 2) == pytest.approx(1.0)
+    assert average_precision_over_relevant(["b", "d"], RELEVANT, 2) == pytest.approx(2.0 / 3)
+    assert average_precision_over_relevant(RANKED, set(), 5) == 0.0
