@@ -18,7 +18,7 @@ def configure_webhooks(settings: Settings) -> None:
         total_timeout=timeout,
         connect_timeout=min(5.0, timeout),
         # A claim outlasts any attempt, so no delivery is sent twice at once.
-        lease_seconds=max(delivery.CONFIG.lease_seconds, timeout * 2 + 5),
+        lease_seconds=timeout * 2 + 5,
         disable_after=timedelta(hours=settings.webhook_disable_after_hours),
         retention=timedelta(hours=settings.event_retention_hours),
     )

@@ -66,6 +66,7 @@ class Migration(migrations.Migration):
                 ('latency_ms', fields.IntField(default=0)),
                 ('error', fields.CharField(default='', max_length=300)),
                 ('response_excerpt', fields.CharField(default='', max_length=500)),
+                ('worker', fields.CharField(default='', max_length=64)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'webhook_attempt', 'app': 'shopgraph', 'indexes': [Index(fields=['delivery_id', 'number'])], 'pk_attr': 'id', 'table_description': 'One HTTP request of a delivery and what came back.'},

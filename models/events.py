@@ -157,6 +157,7 @@ class WebhookAttempt(Model):
     latency_ms = fields.IntField(default=0)
     error = fields.CharField(max_length=300, default="")
     response_excerpt = fields.CharField(max_length=500, default="")
+    worker = fields.CharField(max_length=64, default="")  # the process that sent it
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -234,6 +234,7 @@ async def record(delivery: WebhookDelivery, endpoint: WebhookEndpoint, outcome: 
             latency_ms=outcome.latency_ms,
             error=outcome.error[:300],
             response_excerpt=outcome.excerpt,
+            worker=OWNER,
         )
         if outcome.ok:
             await WebhookDelivery.filter(mine).update(
