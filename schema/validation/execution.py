@@ -98,7 +98,7 @@ class _Finder:
         if isinstance(parent, GraphQLObjectType):
             kinds = (parent,)
         elif is_abstract_type(parent):
-            kinds = self.schema.get_possible_types(parent)  # type: ignore[arg-type]
+            kinds = self.schema.get_possible_types(parent)
         for node in selections:
             if isinstance(node, FieldNode):
                 for kind in kinds:
