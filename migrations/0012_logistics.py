@@ -1,6 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.logistics import PushFormat, ShipmentStatus
+from models.orders import OrderStatus
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
@@ -113,5 +114,10 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'unmatched_tracking', 'app': 'shopgraph', 'indexes': [Index(fields=['carrier_code', 'tracking_number']), Index(fields=['received_at'])], 'pk_attr': 'id', 'table_description': 'A pushed event whose tracking number no shipment carries yet, kept for later matching.'},
             bases=['Model'],
+        ),
+        ops.AlterField(
+            model_name='Order',
+            name='status',
+            field=fields.CharEnumField(default=OrderStatus.UNPAID, description='UNPAID: unpaid\nPAID: paid\nFULFILLING: fulfilling\nPARTIALLY_SHIPPED: partially_shipped\nSHIPPED: shipped\nDELIVERED: delivered\nCOMPLETED: completed\nCANCELLED: cancelled\nREFUNDED: refunded\nPARTIALLY_REFUNDED: partially_refunded', enum_type=OrderStatus, max_length=24),
         ),
     ]

@@ -31,6 +31,8 @@ class OrderStatus(StrEnum):
     UNPAID = "unpaid"
     PAID = "paid"
     FULFILLING = "fulfilling"
+    # Some units are in shipments, others not yet (split fulfilment).
+    PARTIALLY_SHIPPED = "partially_shipped"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     COMPLETED = "completed"
@@ -44,6 +46,7 @@ PURCHASED_STATUSES = frozenset(
     {
         OrderStatus.PAID,
         OrderStatus.FULFILLING,
+        OrderStatus.PARTIALLY_SHIPPED,
         OrderStatus.SHIPPED,
         OrderStatus.DELIVERED,
         OrderStatus.COMPLETED,

@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 from models.accounts import ApiKey, User
 from resolvers.accounts.loaders import AccountLoaders
 from resolvers.catalog.loaders import CatalogLoaders
+from resolvers.logistics.loaders import LogisticsLoaders
 from resolvers.events.loaders import WebhookLoaders
 from resolvers.orders.loaders import OrdersLoaders
 
@@ -32,6 +33,10 @@ class Loaders:
     @cached_property
     def orders(self) -> OrdersLoaders:
         return OrdersLoaders()
+
+    @cached_property
+    def logistics(self) -> LogisticsLoaders:
+        return LogisticsLoaders()
 
     @cached_property
     def webhooks(self) -> WebhookLoaders:

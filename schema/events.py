@@ -12,8 +12,10 @@ from strawberry.scalars import JSON
 
 from resolvers.context import Info
 from resolvers.events import streams
+from resolvers.logistics import streams as shipment_streams
 from resolvers.orders.access import can_see_order
 from schema.catalog.types import ProductType, VariantType
+from schema.logistics.types import ShipmentType
 from schema.nodes import typed_pk
 from schema.orders.types import OrderType
 from services.events.records import EventRecord
@@ -103,6 +105,17 @@ class StockChange:
         return ProductType.from_model(row)
 
 
+@strawberry.type(description="A shipment changed: the event, and the shipment as it is now.")
+class ShipmentUpdate:
+    event: DomainEventType
+    shipment_id: strawberry.Private[int]
+
+    @strawberry.field(description="The shipment now (status, timeline, promise).")
+    async def shipment(self, info: Info) -> ShipmentType | None:
+        row = await info.context.loaders.logistics.shipment_by_id.load(self.shipment_id)
+        return ShipmentType.from_model(row) if row is not None else None
+
+
 def _order_update(record: EventRecord) -> OrderUpdate:
     return OrderUpdate(event=DomainEventType.from_record(record), order_id=int(record.aggregate_id))
 
@@ -168,3 +181,15 @@ class EventsSubscription:
     ) -> AsyncGenerator[DomainEventType, None]:
         async for record in streams.partner_stream(info, types, after):
             yield DomainEventType.from_record(record)
+
+    @strawberry.subscription(
+        description="One shipment's updates (status moves, tracking, estimates, lateness): "
+        "for the order's customer, staff with MANAGE_ORDERS or an API key with "
+        "READ_SHIPMENTS. NOT_FOUND for an unknown shipment and one you may not see."
+    )
+    async def shipment_updates(
+        self, info: Info, shipment_id: relay.GlobalID, after: After = None
+    ) -> AsyncGenerator[ShipmentUpdate, None]:
+        pk = typed_pk(shipment_id, "Shipment")
+        async for record in shipment_streams.one_shipment(info, pk, after):
+            yield ShipmentUpdate(event=DomainEventType.from_record(record), shipment_id=pk)

@@ -16,6 +16,7 @@ from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogMutation, CatalogQuery
 from schema.events import EventsSubscription
 from schema.feed import FeedMutation, FeedQuery
+from schema.logistics import LogisticsMutation, LogisticsQuery
 from schema.orders import OrdersMutation, OrdersQuery
 from schema.webhooks import WebhookMutation, WebhookQuery
 
@@ -37,7 +38,7 @@ async def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(CatalogQuery, AccountQuery, OrdersQuery, FeedQuery, WebhookQuery):
+class Query(CatalogQuery, AccountQuery, OrdersQuery, LogisticsQuery, FeedQuery, WebhookQuery):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
     )
@@ -63,6 +64,7 @@ class Mutation(
     CatalogMutation,
     AnalyticsMutation,
     OrdersMutation,
+    LogisticsMutation,
     FeedMutation,
     WebhookMutation,
 ):

@@ -31,6 +31,8 @@ OrderStatus = strawberry.enum(
     m.OrderStatus,
     name="OrderStatus",
     description="UNPAID -> PAID -> FULFILLING -> SHIPPED -> DELIVERED -> COMPLETED; "
+    "PARTIALLY_SHIPPED while some units are in shipments and others not (the order follows "
+    "its shipments); "
     "CANCELLED before shipping; REFUNDED / PARTIALLY_REFUNDED after money was given back.",
 )
 CouponKind = strawberry.enum(

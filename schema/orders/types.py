@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, ClassVar, Self
 
 import strawberry
 from strawberry import relay
@@ -27,6 +27,9 @@ from schema.orders.common import (
 )
 from services.orders import lifecycle
 from services.orders.discounts import placed_discounts
+
+if TYPE_CHECKING:
+    from schema.logistics.types import ShipmentType
 
 
 @strawberry.type(description="Money back on a payment.")
@@ -238,6 +241,17 @@ class OrderType(OwnedNode):
     async def events(self, info: Info) -> list[OrderEventType]:
         rows = await info.context.loaders.orders.events_by_order_id.load(self.id)
         return [OrderEventType.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="The order's parcels (split fulfilment), oldest first, with their tracking."
+    )
+    async def shipments(
+        self, info: Info
+    ) -> list[Annotated[ShipmentType, strawberry.lazy("schema.logistics.types")]]:
+        from schema.logistics.types import ShipmentType
+
+        rows = await info.context.loaders.logistics.shipments_by_order_id.load(self.id)
+        return [ShipmentType.from_model(row) for row in sorted(rows, key=lambda r: r.id)]
 
 
 @strawberry.type(description="A page of orders, newest first.")

@@ -15,13 +15,34 @@ S = OrderStatus
 # refunded order may still be fulfilled (the rest of it ships) or refunded further.
 ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.UNPAID: frozenset({S.PAID, S.CANCELLED}),
-    S.PAID: frozenset({S.FULFILLING, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED}),
-    S.FULFILLING: frozenset({S.SHIPPED, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED}),
+    S.PAID: frozenset(
+        {
+            S.FULFILLING,
+            S.PARTIALLY_SHIPPED,
+            S.SHIPPED,
+            S.CANCELLED,
+            S.REFUNDED,
+            S.PARTIALLY_REFUNDED,
+        }
+    ),
+    S.FULFILLING: frozenset(
+        {S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED}
+    ),
+    # Split fulfilment: the order follows its shipments (services/flows/shipment_progress.py).
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.REFUNDED, S.PARTIALLY_REFUNDED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.REFUNDED, S.PARTIALLY_REFUNDED}),
     S.DELIVERED: frozenset({S.COMPLETED, S.REFUNDED, S.PARTIALLY_REFUNDED}),
     S.COMPLETED: frozenset({S.REFUNDED, S.PARTIALLY_REFUNDED}),
     S.PARTIALLY_REFUNDED: frozenset(
-        {S.FULFILLING, S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED, S.REFUNDED}
+        {
+            S.FULFILLING,
+            S.PARTIALLY_SHIPPED,
+            S.SHIPPED,
+            S.DELIVERED,
+            S.COMPLETED,
+            S.PARTIALLY_REFUNDED,
+            S.REFUNDED,
+        }
     ),
     S.CANCELLED: frozenset(),
     S.REFUNDED: frozenset(),
@@ -31,7 +52,15 @@ ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
 CANCELLABLE = frozenset({S.UNPAID, S.PAID, S.FULFILLING})
 # Statuses in which money has been taken and may be refunded.
 REFUNDABLE = frozenset(
-    {S.PAID, S.FULFILLING, S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PARTIALLY_REFUNDED}
+    {
+        S.PAID,
+        S.FULFILLING,
+        S.PARTIALLY_SHIPPED,
+        S.SHIPPED,
+        S.DELIVERED,
+        S.COMPLETED,
+        S.PARTIALLY_REFUNDED,
+    }
 )
 
 

@@ -1,0 +1,1 @@
+"""Logistics operations for GraphQL: shipments, tracking and carriers."""
