@@ -117,5 +117,11 @@ async def create_carrier(
     )
 
 
+async def rotate_carrier_secret(info: Info, *, code: str) -> Carrier:
+    require_permission(info, Permission.MANAGE_ORDERS)
+    return await carriers.rotate_secret(code=code)
+
+
 async def all_carriers() -> list[Carrier]:
+    await carriers.ensure_built_in()
     return list(await Carrier.filter(is_active=True).order_by("code"))

@@ -19,6 +19,7 @@ from resolvers.context import Info
 from resolvers.orders.access import actor, can_act_as_customer, visible_order
 from resolvers.pagination import Page, window
 from services.errors import DomainError
+from services.flows import order_shipping
 from services.orders import checkout as checkout_service
 from services.orders import coupons as coupon_service
 from services.orders import fulfilment, refunds
@@ -101,9 +102,22 @@ async def fulfill(info: Info, *, order_id: int | None) -> Order:
     return await _fresh(info, found.id)
 
 
-async def mark_shipped(info: Info, *, order_id: int | None, note: str) -> Order:
+async def mark_shipped(
+    info: Info,
+    *,
+    order_id: int | None,
+    note: str,
+    carrier: str | None = None,
+    tracking_number: str | None = None,
+) -> Order:
     found = await _order_to_ship(info, order_id)
-    await fulfilment.mark_shipped(order_id=found.id, actor=actor(info), tracking_note=note)
+    await order_shipping.mark_shipped(
+        order_id=found.id,
+        actor=actor(info),
+        note=note,
+        carrier_code=carrier,
+        tracking_number=tracking_number,
+    )
     return await _fresh(info, found.id)
 
 

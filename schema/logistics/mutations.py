@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime
 
 import strawberry
 from strawberry import relay
 
 from models import logistics as m
+from models.logistics import Carrier
 from resolvers.context import Info
 from resolvers.logistics import shipments
 from schema.logistics.errors import (
@@ -181,7 +183,7 @@ class LogisticsMutation:
 
     @strawberry.mutation(description="Add a carrier. Needs MANAGE_ORDERS.")
     async def carrier_create(self, info: Info, input: CarrierCreateInput) -> CarrierPayload:
-        row, errors = await attempt(
+        return await _carrier_payload(
             shipments.create_carrier(
                 info,
                 code=input.code,
@@ -190,11 +192,22 @@ class LogisticsMutation:
                 push_format=m.PushFormat(input.push_format),
             )
         )
-        if row is None:
-            return CarrierPayload(carrier=None, signing_secret=None, errors=errors)
-        return CarrierPayload(
-            carrier=CarrierType.from_model(row), signing_secret=row.signing_secret, errors=[]
-        )
+
+    @strawberry.mutation(
+        description="A new signing secret for a carrier's pushes (built-in carriers too); the "
+        "old one stops working at once. Needs MANAGE_ORDERS."
+    )
+    async def carrier_rotate_secret(self, info: Info, code: str) -> CarrierPayload:
+        return await _carrier_payload(shipments.rotate_carrier_secret(info, code=code))
+
+
+async def _carrier_payload(call: Awaitable[Carrier]) -> CarrierPayload:
+    row, errors = await attempt(call)
+    if row is None:
+        return CarrierPayload(carrier=None, signing_secret=None, errors=errors)
+    return CarrierPayload(
+        carrier=CarrierType.from_model(row), signing_secret=row.signing_secret, errors=[]
+    )
 
 
 __all__ = ["LogisticsError", "LogisticsMutation"]

@@ -34,7 +34,8 @@ OrderErrorCode = strawberry.enum(
         "PAYMENT_PROVIDER_ERROR (try again), PAYMENT_IN_PROGRESS (another payment of this order "
         "is under way or its outcome is being settled: reload the order in a moment), "
         "ALREADY_PAID. Orders: ORDER_NOT_FOUND, ORDER_NOT_PAYABLE, "
-        "TRANSITION_NOT_ALLOWED, CANCEL_NOT_ALLOWED, REFUND_INVALID, REFUND_EXCEEDS_CAPTURED."
+        "TRANSITION_NOT_ALLOWED, CANCEL_NOT_ALLOWED, REFUND_INVALID, REFUND_EXCEEDS_CAPTURED. "
+        "orderMarkShipped: CARRIER_NOT_FOUND, TRACKING_NUMBER_INVALID, TRACKING_NUMBER_IN_USE."
     ),
 )
 

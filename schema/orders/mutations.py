@@ -118,15 +118,31 @@ class OrdersMutation(CheckoutMutation):
     async def order_fulfill(self, info: Info, order_id: relay.GlobalID) -> OrderPayload:
         return await order_payload(orders.fulfill(info, order_id=_order_pk(order_id)))
 
-    @strawberry.mutation(description="Mark a FULFILLING order shipped. Needs MANAGE_ORDERS.")
+    @strawberry.mutation(
+        description="Mark an order shipped, in one parcel: everything not yet in a shipment "
+        "becomes one (see Order.shipments; shipmentCreate ships in several parcels). Needs "
+        "MANAGE_ORDERS."
+    )
     async def order_mark_shipped(
         self,
         info: Info,
         order_id: relay.GlobalID,
-        note: Annotated[str, strawberry.argument(description="e.g. the tracking number.")] = "",
+        note: Annotated[str, strawberry.argument(description="For the order timeline.")] = "",
+        carrier: Annotated[
+            str | None, strawberry.argument(description="A carrier code; default `other`.")
+        ] = None,
+        tracking_number: Annotated[
+            str | None, strawberry.argument(description="The parcel's tracking number.")
+        ] = None,
     ) -> OrderPayload:
         return await order_payload(
-            orders.mark_shipped(info, order_id=_order_pk(order_id), note=note)
+            orders.mark_shipped(
+                info,
+                order_id=_order_pk(order_id),
+                note=note,
+                carrier=carrier,
+                tracking_number=tracking_number,
+            )
         )
 
     @strawberry.mutation(description="Mark a SHIPPED order delivered. Needs MANAGE_ORDERS.")

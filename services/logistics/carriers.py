@@ -15,6 +15,8 @@ CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
 # (code, name, tracking URL template, push format). Aggregators are carriers too: a push
 # to /carriers/aftership/events names the real carrier of each parcel by its slug.
 BUILT_IN: tuple[tuple[str, str, str, PushFormat], ...] = (
+    # For parcels staff record without naming a carrier (orderMarkShipped).
+    ("other", "Other carrier", "", PushFormat.NATIVE),
     ("demo", "Demo Parcel Service", "https://track.example/demo/{number}", PushFormat.NATIVE),
     ("dhl", "DHL", "https://www.dhl.com/track?tracking-id={number}", PushFormat.NATIVE),
     ("ups", "UPS", "https://www.ups.com/track?tracknum={number}", PushFormat.NATIVE),
@@ -48,7 +50,12 @@ async def ensure_built_in() -> int:
 
 
 async def get_carrier(*, code: str) -> Carrier:
-    found = await Carrier.filter(code=code.strip().lower(), is_active=True).first()
+    """An active carrier by code; the built-in ones are created on first use."""
+    code = code.strip().lower()
+    found = await Carrier.filter(code=code, is_active=True).first()
+    if found is None and code in {row[0] for row in BUILT_IN}:
+        await ensure_built_in()
+        found = await Carrier.filter(code=code, is_active=True).first()
     if found is None:
         raise error(LogisticsErrorCode.CARRIER_NOT_FOUND, f"No carrier {code!r}.", field="carrier")
     return found
@@ -94,3 +101,11 @@ def tracking_url(carrier: Carrier, number: str | None) -> str:
     if not number or not carrier.tracking_url_template:
         return ""
     return carrier.tracking_url_template.replace("{number}", number)
+
+
+async def rotate_secret(*, code: str) -> Carrier:
+    """A new signing secret for the carrier (the old one stops working at once)."""
+    carrier = await get_carrier(code=code)
+    carrier.signing_secret = secrets.token_urlsafe(32)
+    await carrier.save(update_fields=["signing_secret"])
+    return carrier

@@ -51,6 +51,10 @@ class OrderErrorCode(StrEnum):
     CANCEL_NOT_ALLOWED = "CANCEL_NOT_ALLOWED"
     REFUND_INVALID = "REFUND_INVALID"
     REFUND_EXCEEDS_CAPTURED = "REFUND_EXCEEDS_CAPTURED"
+    # orderMarkShipped records a shipment (services/flows/order_shipping.py).
+    CARRIER_NOT_FOUND = "CARRIER_NOT_FOUND"
+    TRACKING_NUMBER_INVALID = "TRACKING_NUMBER_INVALID"
+    TRACKING_NUMBER_IN_USE = "TRACKING_NUMBER_IN_USE"
     # Malformed input (services.errors.InputErrorCode), refused before domain rules.
     INVALID_CHARACTERS = "INVALID_CHARACTERS"
     TOO_LONG = "TOO_LONG"

@@ -275,3 +275,39 @@ async def _consumers_settled() -> None:
         if not pending and done:
             return
         await asyncio.sleep(0.05)
+
+
+MARK_SHIPPED = """
+mutation M($id: ID!, $carrier: String, $number: String) {
+  orderMarkShipped(orderId: $id, note: "One box", carrier: $carrier, trackingNumber: $number) {
+    order { status shipments { status trackingNumber carrier { code } lines { quantity } } }
+    errors { field code }
+  }
+}
+"""
+
+
+async def test_order_mark_shipped_records_the_rest_as_one_shipment(gql: Any) -> None:
+    await carrier()
+    order = await order_with([2, 1])
+    (first_line, _) = await _lines(order)
+    staff = await _staff()
+    await gql(CREATE, _input(order, lines=[{"orderLineId": first_line, "quantity": 1}]), **staff)
+    gid = to_base64("Order", order.id)
+
+    taken = number()
+    await gql(CREATE, _input(await order_with([1]), trackingNumber=taken), **staff)
+    refused = await gql(MARK_SHIPPED, {"id": gid, "carrier": "dhl", "number": taken}, **staff)
+    body = await gql(MARK_SHIPPED, {"id": gid, "number": number()}, **staff)
+
+    assert refused["data"]["orderMarkShipped"]["errors"] == [
+        {"field": "trackingNumber", "code": "TRACKING_NUMBER_IN_USE"}
+    ]
+    shipped = body["data"]["orderMarkShipped"]["order"]
+    assert shipped["status"] == "SHIPPED"
+    assert [
+        (s["carrier"]["code"], [li["quantity"] for li in s["lines"]]) for s in shipped["shipments"]
+    ] == [
+        ("dhl", [1]),
+        ("other", [1, 1]),
+    ]
