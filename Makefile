@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint typecheck pytest schema migrations bench clean
+.PHONY: help install run test lint typecheck pytest schema migrations bench bench-events clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ bench: $(STAMP) ## HTTP pages beside hand-written floors, then catalog read late
 	$(BIN)/python -m benchmarks.http --scale $(BENCH_SCALE)
 	DATABASE_URL=$${DATABASE_URL:-sqlite://$(CURDIR)/var/bench/scale-$(BENCH_SCALE).sqlite3} \
 		$(BIN)/python -m benchmarks.catalog
+
+bench-events: $(STAMP) ## WebSocket fan-out: 1,000 subscribers on two processes (needs PostgreSQL + Redis)
+	$(BIN)/python -m benchmarks.events
 
 clean: ## remove .venv and local data
 	rm -rf $(VENV) var

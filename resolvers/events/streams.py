@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable
 
 from graphql import GraphQLError
@@ -54,6 +55,23 @@ def decode_cursor(cursor: str, *, argument: str = "after") -> int:
         ) from None
 
 
+# Each event executes like a request of its own (what was read for the previous event may
+# have changed since), and every subscriber of this process executing the same event shares
+# its loaders: they hold rows, not decisions (authorization stays per caller, in the
+# resolvers), so a thousand subscribers cost one query per relation instead of a thousand.
+_EVENT_LOADERS: OrderedDict[int, Loaders] = OrderedDict()
+_KEPT_EVENTS = 64
+
+
+def loaders_for(position: int) -> Loaders:
+    loaders = _EVENT_LOADERS.get(position)
+    if loaders is None:
+        loaders = _EVENT_LOADERS[position] = Loaders()
+        while len(_EVENT_LOADERS) > _KEPT_EVENTS:
+            _EVENT_LOADERS.popitem(last=False)
+    return loaders
+
+
 def _resume_position(info: Info, after: str | None) -> int | None:
     """Where to resume: `after`, else the SSE client's `Last-Event-ID`, else from now on."""
     if after is not None:
@@ -78,9 +96,7 @@ async def follow(
     try:
         async for record in runtime.current().hub.follow(after=position, match=match, types=types):
             last = record.position
-            # Each event executes like a request of its own: what the loaders read for the
-            # previous event may have changed since.
-            info.context.loaders = Loaders()
+            info.context.loaders = loaders_for(record.position)
             info.context.stream_cursor = encode_cursor(record.position)
             yield record
     except ListenerOverflow:
