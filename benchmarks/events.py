@@ -62,10 +62,22 @@ def fleet(env: dict[str, str], count: int, log_dir: Path) -> Iterator[list[str]]
     """`count` server processes on the same database and Redis: their base URLs."""
     processes: list[subprocess.Popen[bytes]] = []
     urls: list[str] = []
+    with contextlib.ExitStack() as logs:
+        yield from _serve(env, count, log_dir, logs, processes, urls)
+
+
+def _serve(
+    env: dict[str, str],
+    count: int,
+    log_dir: Path,
+    logs: contextlib.ExitStack,
+    processes: list[subprocess.Popen[bytes]],
+    urls: list[str],
+) -> Iterator[list[str]]:
     try:
         for index in range(count):
             port = _free_port()
-            log = (log_dir / f"server-{index}.log").open("wb")
+            log = logs.enter_context((log_dir / f"server-{index}.log").open("wb"))
             processes.append(
                 subprocess.Popen(
                     [*CLI, "serve", "--port", str(port)],
