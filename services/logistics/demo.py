@@ -83,13 +83,13 @@ def next_update(shipment: Shipment, done: int, now: datetime) -> TrackingUpdate 
 async def ship_some(*, limit: int = 3) -> int:
     """Ship a few paid orders of the demo store with the demo carrier."""
     shipped = 0
-    order_ids = (
+    rows = (
         await Order.filter(status__in=["paid", "fulfilling"], shipments__id__isnull=True)
         .order_by("id")
         .limit(limit)
-        .values_list("id", flat=True)
+        .values("id")
     )
-    for order_id in order_ids:
+    for order_id in (int(row["id"]) for row in rows):
         try:
             await shipments.create_shipment(
                 order_id=order_id,

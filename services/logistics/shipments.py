@@ -260,7 +260,8 @@ async def cancel_shipment(*, shipment_id: int) -> Shipment:
 
 async def order_progress(*, order_id: int) -> OrderProgress:
     """How much of an order is in live shipments, and how much of that was delivered."""
-    ordered = sum(await OrderLine.filter(order_id=order_id).values_list("quantity", flat=True))
+    lines = await OrderLine.filter(order_id=order_id).values("quantity")
+    ordered = sum(int(line["quantity"]) for line in lines)
     rows = await ShipmentLine.filter(
         shipment__order_id=order_id, shipment__cancelled_at__isnull=True
     ).values("quantity", "shipment__status")

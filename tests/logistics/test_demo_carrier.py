@@ -47,3 +47,14 @@ async def test_ticks_carry_a_parcel_from_label_to_door() -> None:
     # A repeated status (in transit, then at the hub) is a timeline entry, not a move
     moves = [s for i, s in enumerate(planned) if i == 0 or s != planned[i - 1]]
     assert [e.status for e in timeline if e.applied] == moves
+
+
+async def test_each_tick_ships_paid_orders_that_have_no_shipment() -> None:
+    demo_carrier = await carrier("demo")
+    await order_with([1])
+    before = await Shipment.filter(carrier_id=demo_carrier.id).count()
+
+    shipped = await demo.ship_some(limit=2)
+
+    assert shipped >= 1
+    assert await Shipment.filter(carrier_id=demo_carrier.id).count() == before + shipped
