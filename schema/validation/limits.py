@@ -111,6 +111,8 @@ NAMED: dict[str, Limits] = {
     "tags": Limits(max_length=120),
     "brands": Limits(max_length=120),
     "ageMonths": Limits(min_int=0, max_int=32767),
+    # A carrier code (models.logistics.Carrier.code) wherever a carrier is named.
+    "carrier": Limits(max_length=32),
 }
 
 
