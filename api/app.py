@@ -38,6 +38,7 @@ from services.accounts import tokens
 from services.documents import TrustedDocuments
 from services.events.runtime import build_runtime
 from services.feed.registry import registry as feed_registry
+from services.flows import reactions  # noqa: F401  (registers the consumers before start)
 from services.orders import reservations
 from services.ratelimit import OpenedOnStart, RateLimiter, build_rate_limiter
 

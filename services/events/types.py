@@ -17,6 +17,8 @@ class EventTypeName(StrEnum):
     ORDER_DELIVERED = "order.delivered"
     ORDER_COMPLETED = "order.completed"
     ORDER_REFUNDED = "order.refunded"
+    ORDER_PAYMENT_FAILED = "order.payment_failed"
+    ORDER_REFUND_FAILED = "order.refund_failed"
     PRODUCT_PUBLISHED = "product.published"
     PRODUCT_UPDATED = "product.updated"
     PRODUCT_UNPUBLISHED = "product.unpublished"
@@ -30,13 +32,13 @@ class EventTypeName(StrEnum):
     SHIPMENT_DELIVERED = "shipment.delivered"
     SHIPMENT_EXCEPTION = "shipment.exception"
     SHIPMENT_LATE = "shipment.late"
-
     POINTS_EARNED = "points.earned"
     POINTS_SPENT = "points.spent"
     POINTS_REVERSED = "points.reversed"
     POINTS_EXPIRING = "points.expiring"
     POINTS_EXPIRED = "points.expired"
     TIER_CHANGED = "tier.changed"
+
 
 @dataclass(frozen=True)
 class EventSpec:
@@ -63,6 +65,8 @@ SPECS: dict[EventTypeName, EventSpec] = {
     T.ORDER_DELIVERED: EventSpec("order", "An order reached the customer.", ORDERS),
     T.ORDER_COMPLETED: EventSpec("order", "An order is complete.", ORDERS),
     T.ORDER_REFUNDED: EventSpec("order", "Money was refunded on an order.", ORDERS),
+    T.ORDER_PAYMENT_FAILED: EventSpec("order", "A charge of an order was declined.", ORDERS),
+    T.ORDER_REFUND_FAILED: EventSpec("order", "The provider refused a refund.", ORDERS),
     T.PRODUCT_PUBLISHED: EventSpec("product", "A product became visible in the shop.", CATALOG),
     T.PRODUCT_UPDATED: EventSpec("product", "A published product changed.", CATALOG),
     T.PRODUCT_UNPUBLISHED: EventSpec("product", "A product left the shop.", CATALOG),

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from services.analytics import purchases
+from services.events.records import EventRecord
 
-logger = logging.getLogger("shopgraph.flows.purchase_recording")
 
-
-async def after_order_paid(*, order_id: int) -> None:
-    """Record the purchase of a paid order (once).
-
-    The order is already paid and committed; a failure here is logged, never the shopper's.
-    """
-    try:
-        await purchases.record_order_purchases(order_ids=[order_id])
-    except Exception:
-        logger.exception("recording the purchase of order %s failed", order_id)
+async def after_order_paid(record: EventRecord) -> None:
+    """Record the purchase of the order an `order.paid` event names (once: a repeat of the
+    event, after a crash or a replay, finds it recorded and writes nothing)."""
+    await purchases.record_order_purchases(order_ids=[int(record.aggregate_id)])
 
 
 async def after_orders_imported(*, order_ids: Iterable[int]) -> int:

@@ -9,14 +9,14 @@ from datetime import date, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from models.catalog import Product, Variant
 from models.orders import Cart, CartStatus, DeliveryMethod, Order, OrderLine, OrderStatus
 from services import clock
+from services.catalog import stock
 from services.errors import DomainError, DomainErrors
 from services.orders import coupons as coupon_rules
-from services.orders import lifecycle, payments
+from services.orders import emission, lifecycle, payments
 from services.orders.cart import require_cart
 from services.orders.coupons import Customer, customer_of
 from services.orders.details import check_delivery_date
@@ -24,6 +24,7 @@ from services.orders.errors import OrderErrorCode, StockError, error
 from services.orders.lifecycle import Actor
 from services.orders.pricing import Pricing, price_cart
 from services.orders.reservations import RESERVATION_TTL
+from services.transactions import transaction
 
 C = OrderErrorCode
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
@@ -90,7 +91,11 @@ def _check_ready(cart: Cart, pricing: Pricing, *, email: str | None, today: date
 
 
 async def _take_stock(pricing: Pricing) -> None:
-    """Decrement stock at the database, all or nothing (inside the order's transaction)."""
+    """Decrement stock at the database, all or nothing (inside the order's transaction).
+
+    Each variant's `variant.stock_changed` is written with its decrement: a later variant
+    that is short rolls the whole transaction back, events included.
+    """
     units: dict[int, int] = {}
     names: dict[int, str] = {}
     sold: dict[int, int] = {}
@@ -101,10 +106,8 @@ async def _take_stock(pricing: Pricing) -> None:
     # A fixed lock order (variants by id, then products by id) keeps concurrent checkouts
     # from deadlocking.
     for variant_id in sorted(units):
-        taken = await Variant.filter(id=variant_id, stock__gte=units[variant_id]).update(
-            stock=F("stock") - units[variant_id]
-        )
-        if taken == 0:
+        taken = await stock.take(variant_id=variant_id, units=units[variant_id], reason="checkout")
+        if taken is None:
             current = await Variant.get_or_none(id=variant_id)
             raise StockError(
                 available=current.stock if current else 0, field="lines", item=names[variant_id]
@@ -122,7 +125,7 @@ async def _place(
     at: datetime,
     actor: Actor,
 ) -> Order:
-    async with in_transaction():
+    async with transaction():
         # The order row goes first: its unique idempotency key decides a duplicate submit.
         order = await Order.create(
             number=_order_number(at),
@@ -191,6 +194,16 @@ async def _place(
                 ],
                 "lines": {str(line.variant.id): line.notes for line in pricing.lines},
             },
+        )
+        await emission.emit(
+            emission.T.ORDER_PLACED,
+            order,
+            subtotal=pricing.subtotal,
+            discountTotal=pricing.discount_total,
+            shippingTotal=pricing.delivery_fee,
+            couponCodes=[d.code for d in pricing.discounts],
+            deliveryMethod=cart.delivery_method,
+            lines=await emission.lines_of(order.id),
         )
     return order
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
-from models.catalog import Product, Variant
+from models.catalog import Product
 from models.orders import Order, OrderLine, OrderStatus
+from services.catalog import stock
 from services.orders import lifecycle
 from services.orders.errors import OrderErrorCode, error
 from services.orders.lifecycle import Actor
+from services.transactions import transaction
 
 
 async def locked_order(order_id: int) -> Order:
@@ -24,7 +25,7 @@ async def locked_order(order_id: int) -> Order:
 
 
 async def _advance(order_id: int, target: OrderStatus, *, actor: Actor, message: str) -> Order:
-    async with in_transaction():
+    async with transaction():
         order = await locked_order(order_id)
         return await lifecycle.transition(order, target, actor=actor, message=message)
 
@@ -52,7 +53,7 @@ async def complete_order(*, order_id: int, actor: Actor) -> Order:
     return await _advance(order_id, OrderStatus.COMPLETED, actor=actor, message="Completed.")
 
 
-async def restock(*, order_id: int) -> int:
+async def restock(*, order_id: int, reason: str = "cancellation") -> int:
     """Put an order's units back on the shelf (call inside the order's transaction)."""
     lines = await OrderLine.filter(order_id=order_id, variant_id__isnull=False).values(
         "variant_id", "product_id", "quantity", "returned_quantity"
@@ -66,7 +67,7 @@ async def restock(*, order_id: int) -> int:
             if line["product_id"] is not None:
                 by_product[line["product_id"]] += units
     for variant_id in sorted(by_variant):
-        await Variant.filter(id=variant_id).update(stock=F("stock") + by_variant[variant_id])
+        await stock.put_back(variant_id=variant_id, units=by_variant[variant_id], reason=reason)
     for product_id in sorted(by_product):
         await Product.filter(id=product_id, sales_count__gte=by_product[product_id]).update(
             sales_count=F("sales_count") - by_product[product_id]

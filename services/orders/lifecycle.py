@@ -7,6 +7,7 @@ from typing import Any
 
 from models.orders import Order, OrderEvent, OrderStatus
 from services import clock
+from services.orders import emission
 from services.orders.errors import OrderErrorCode, error
 
 S = OrderStatus
@@ -104,7 +105,8 @@ async def transition(
     """Move `order` to `target` unless the rules or a concurrent change forbid it; log it.
 
     The update is conditional on the status the caller read (plus `conditions`), so two
-    concurrent transitions of one order cannot both win.
+    concurrent transitions of one order cannot both win. The status's domain event is
+    written with it, so call inside `services.transactions.transaction()`.
     """
     check_transition(order.status, target)
     values = {"status": target, "updated_at": clock.now(), **(changes or {})}
@@ -119,6 +121,7 @@ async def transition(
     for name, value in values.items():
         setattr(order, name, value)
     await record_event(order, kind or target.value, message, actor=actor, data=data)
+    await emission.status_changed(order, target, data or {})
     return order
 
 

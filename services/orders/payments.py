@@ -22,8 +22,7 @@ from tortoise.transactions import in_transaction
 from models.orders import Order, OrderStatus, Payment, PaymentStatus
 from services import clock
 from services.errors import DomainError
-from services.flows import purchase_recording
-from services.orders import lifecycle, settlement
+from services.orders import emission, lifecycle, settlement
 from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order
 from services.orders.lifecycle import Actor
@@ -36,6 +35,7 @@ from services.orders.providers import (
     provider_names,
     register_provider,
 )
+from services.transactions import transaction
 
 __all__ = [
     "ChargeResult",
@@ -142,7 +142,7 @@ async def _fail(
     payment: Payment, order: Order, result: ProviderResult, actor: Actor, *, expected: PaymentStatus
 ) -> ChargeResult:
     code = result.error_code or C.PAYMENT_PROVIDER_ERROR
-    async with in_transaction():
+    async with transaction():
         if await _move(
             payment,
             expected,
@@ -156,6 +156,13 @@ async def _fail(
                 f"Payment of {Decimal(payment.amount):.2f} failed: {result.message}",
                 actor=actor,
                 data={"payment_id": payment.id, "code": code.value},
+            )
+            await emission.emit(
+                emission.T.ORDER_PAYMENT_FAILED,
+                order,
+                paymentId=emission.global_id("Payment", payment.id),
+                amount=Decimal(payment.amount),
+                code=code.value,
             )
     return ChargeResult(payment, error(code, result.message, field="paymentToken"))
 
@@ -194,7 +201,7 @@ async def _capture(payment: Payment, order: Order, actor: Actor) -> ChargeResult
 
 
 async def _settle_capture(payment: Payment, order: Order, actor: Actor) -> ChargeResult:
-    async with in_transaction():
+    async with transaction():
         locked = await locked_order(order.id)
         if not await _move(
             payment,
@@ -233,7 +240,6 @@ async def _settle_capture(payment: Payment, order: Order, actor: Actor) -> Charg
                 C.ORDER_NOT_PAYABLE, f"Order {order.number} was cancelled; the charge was refunded."
             ),
         )
-    await purchase_recording.after_order_paid(order_id=order.id)
     return ChargeResult(payment)
 
 
@@ -283,14 +289,14 @@ async def resume_charge(payment: Payment) -> ChargeResult:
 
 async def mark_paid_without_payment(*, order: Order, actor: Actor) -> None:
     """An order whose total is zero (coupons, points) needs no payment to be paid."""
-    await lifecycle.transition(
-        order,
-        OrderStatus.PAID,
-        actor=actor,
-        message="Nothing to pay: the total is 0.00.",
-        changes={"paid_at": clock.now(), "reserved_until": None},
-    )
-    await purchase_recording.after_order_paid(order_id=order.id)
+    async with transaction():
+        await lifecycle.transition(
+            order,
+            OrderStatus.PAID,
+            actor=actor,
+            message="Nothing to pay: the total is 0.00.",
+            changes={"paid_at": clock.now(), "reserved_until": None},
+        )
 
 
 async def captured_and_refunded(order_id: int) -> tuple[Decimal, Decimal]:

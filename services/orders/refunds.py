@@ -11,14 +11,13 @@ import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from tortoise.transactions import in_transaction
-
 from models.orders import Order, OrderStatus, Refund, RefundStatus
 from services.errors import DomainErrors
 from services.orders import coupons, lifecycle, payments, settlement
 from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order, restock
 from services.orders.lifecycle import Actor
+from services.transactions import transaction
 
 C = OrderErrorCode
 
@@ -58,7 +57,7 @@ async def refund_order(
     """
     amount = _amount(amount)
     key = idempotency_key or uuid.uuid4().hex
-    async with in_transaction():
+    async with transaction():
         order = await locked_order(order_id)
         earlier = list(
             await Refund.filter(payment__order_id=order.id, idempotency_key__startswith=f"{key}:")
@@ -101,7 +100,7 @@ async def cancel_order(
     The one cancellation path: customers, staff and the reservation sweeper (which passes
     `expired_before`, so an order paid or extended meanwhile is left alone) all come here.
     """
-    async with in_transaction():
+    async with transaction():
         order = await locked_order(order_id)
         if expired_before is not None and not (
             order.status == OrderStatus.UNPAID

@@ -15,14 +15,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from models.orders import Order, OrderStatus, Payment, PaymentStatus, Refund, RefundStatus
 from services.errors import DomainError
-from services.orders import lifecycle
+from services.orders import emission, lifecycle
 from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order
 from services.orders.providers import ProviderResult, get_provider
+from services.transactions import transaction
 
 ZERO = Decimal("0.00")
 C = OrderErrorCode
@@ -128,7 +128,7 @@ async def _call_refund(refund: Refund, payment: Payment) -> ProviderResult | Non
 
 
 async def _record_refund(refund: Refund, result: ProviderResult) -> DomainError | None:
-    async with in_transaction():
+    async with transaction():
         payment = await Payment.get(id=refund.payment_id)
         order = await locked_order(payment.order_id)
         status = RefundStatus.SUCCEEDED if result.success else RefundStatus.FAILED
@@ -144,6 +144,12 @@ async def _record_refund(refund: Refund, result: ProviderResult) -> DomainError 
                 "refund_failed",
                 f"Refund of {Decimal(refund.amount):.2f} {order.currency} failed: {result.message}",
                 data={"refund_id": refund.id},
+            )
+            await emission.emit(
+                emission.T.ORDER_REFUND_FAILED,
+                order,
+                amount=Decimal(refund.amount),
+                code=(result.error_code or C.PAYMENT_PROVIDER_ERROR).value,
             )
             return error(
                 result.error_code or C.PAYMENT_PROVIDER_ERROR, result.message, field="amount"
@@ -165,15 +171,13 @@ async def _account(order: Order, amount: Decimal, *, reason: str) -> None:
     """Book a refund that went through on the order (its status too, unless it is cancelled)."""
     state = await money(order.id)
     total = Decimal(order.refunded_total) + amount
+    full = state.refunded >= state.captured and state.pending <= 0
     if order.status not in lifecycle.REFUNDABLE:
         await Order.filter(id=order.id).update(refunded_total=F("refunded_total") + amount)
         order.refunded_total = total
+        await emission.refunded(order, amount=amount, full=full)
         return
-    target = (
-        OrderStatus.REFUNDED
-        if state.refunded >= state.captured and state.pending <= 0
-        else OrderStatus.PARTIALLY_REFUNDED
-    )
+    target = OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED
     await lifecycle.transition(
         order,
         target,
@@ -183,6 +187,7 @@ async def _account(order: Order, amount: Decimal, *, reason: str) -> None:
         data={"amount": str(amount), "reason": reason},
         changes={"refunded_total": total},
     )
+    await emission.refunded(order, amount=amount, full=full)
 
 
 async def finish_refund(refund: Refund) -> DomainError | None:

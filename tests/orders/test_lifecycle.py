@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from models.events import DomainEvent
 from models.orders import Order, OrderEvent, OrderStatus
 from services.errors import DomainError
 from services.orders import fulfilment, lifecycle
 from services.orders.lifecycle import ALLOWED, SYSTEM, Actor
+from services.transactions import transaction
 from tests.factories import create_order, create_user
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -68,12 +70,17 @@ async def test_the_happy_path_writes_the_timeline_with_who_did_it() -> None:
 async def test_a_transition_from_a_stale_status_loses() -> None:
     order = await create_order(None, status="paid")
     stale = await Order.get(id=order.id)
-    await lifecycle.transition(order, S.FULFILLING, actor=SYSTEM, message="first")
+    # A transition writes its domain event, so it runs in a managed transaction.
+    async with transaction():
+        await lifecycle.transition(order, S.FULFILLING, actor=SYSTEM, message="first")
     with pytest.raises(DomainError) as caught:
-        await lifecycle.transition(stale, S.CANCELLED, actor=SYSTEM, message="second")
+        async with transaction():
+            await lifecycle.transition(stale, S.CANCELLED, actor=SYSTEM, message="second")
     assert caught.value.code == "TRANSITION_NOT_ALLOWED"
     assert (await Order.get(id=order.id)).status == S.FULFILLING
     assert await OrderEvent.filter(order_id=order.id).count() == 1
+    kinds = await DomainEvent.filter(aggregate_type="order", aggregate_id=str(order.id))
+    assert [event.type for event in kinds] == ["order.fulfilled"]
 
 
 async def test_unknown_order_is_not_found() -> None:

@@ -1,0 +1,21 @@
+"""Which flow reacts to which event: every cross-domain reaction is registered here.
+
+Imported by the server (api/app.py) and the worker before the event runtime starts, so
+their consumers exist when it does. Durable consumers run in one process at a time and
+must be idempotent; broadcast consumers run in every process (caches of that process).
+"""
+
+from __future__ import annotations
+
+from services.events.consumers import broadcast, durable
+from services.events.types import EventTypeName
+from services.flows import feed_invalidation, membership_points, purchase_recording
+
+T = EventTypeName
+
+durable("purchase_recording", [T.ORDER_PAID])(purchase_recording.after_order_paid)
+broadcast("feed_invalidation", [T.SHOPPER_EVENTS_TRACKED])(feed_invalidation.after_events_tracked)
+durable("membership_paid", [T.ORDER_PAID])(membership_points.after_order_paid)
+durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order_refunded)
+durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_order_cancelled)
+durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_customer_registered)
