@@ -6,6 +6,7 @@ from starlette.requests import HTTPConnection
 
 from resolvers.context import Context
 from services.accounts import tokens
+from services.events import actors
 
 MAX_CART_TOKEN = 64
 
@@ -26,3 +27,14 @@ async def authenticate(context: Context, request: HTTPConnection) -> None:
     cart_token = headers.get("x-cart-token", "").strip()
     if cart_token and len(cart_token) <= MAX_CART_TOKEN:
         context.cart_token = cart_token
+    actors.set_current(event_actor(context))
+
+
+def event_actor(context: Context) -> str:
+    """Who the events this request writes name: the signed-in user, else the API key."""
+    if context.user is not None:
+        user = context.user
+        return actors.staff(user.id) if user.is_staff else actors.customer(user.id)
+    if context.api_key is not None:
+        return actors.api_key(context.api_key.id)
+    return actors.guest()

@@ -37,7 +37,6 @@ async def track_events(
         )
     except (DomainError, DomainErrors) as error:
         return TrackResult(error=error)
-    await feed_invalidation.after_events_tracked(
-        accepted=accepted, user_id=user.id if user else None, anonymous_id=anonymous
-    )
+    if accepted:
+        await feed_invalidation.drop_feed(user_id=user.id if user else None, anonymous_id=anonymous)
     return TrackResult(accepted=accepted)

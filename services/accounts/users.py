@@ -15,6 +15,10 @@ from services import clock
 from services.accounts import passwords, throttle, tokens
 from services.accounts.errors import AccountErrorCode as Code
 from services.errors import DomainError
+from services.events import outbox
+from services.events.ids import global_id
+from services.events.types import EventTypeName
+from services.transactions import transaction
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
@@ -94,7 +98,7 @@ async def register(
     password_hash = await _hash(password)
     try:
         # The unique index decides between concurrent sign-ups with one email.
-        async with in_transaction():
+        async with transaction():
             user = await User.create(
                 email=address,
                 password_hash=password_hash,
@@ -104,11 +108,26 @@ async def register(
                 last_login_at=clock.now(),
             )
             pair = await tokens.issue_token_pair(user=user)
+            await _registered(user)
     except IntegrityError:
         raise DomainError(
             Code.EMAIL_TAKEN, "An account with this email already exists.", field="email"
         ) from None
     return user, pair
+
+
+async def _registered(user: User) -> None:
+    """`customer.registered`: no password or token; the e-mail only when the customer agreed
+    to marketing, the one consumer (a marketing tool's welcome) that needs it."""
+    await outbox.emit(
+        EventTypeName.CUSTOMER_REGISTERED,
+        aggregate_id=user.id,
+        payload={
+            "customerId": global_id("User", user.id),
+            "marketingConsent": user.marketing_consent,
+            "email": user.email if user.marketing_consent else None,
+        },
+    )
 
 
 INVALID_CREDENTIALS = "Email or password is not correct."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,9 @@ from services.analytics.errors import AnalyticsErrorCode as Code
 from services.analytics.shoppers import PERSONALIZATION
 from services.catalog.visibility import PUBLIC_STATUSES, public_products
 from services.errors import DomainError, DomainErrors
+from services.events import outbox
+from services.events.types import EventTypeName
+from services.transactions import transaction
 
 MAX_EVENTS = 100
 MAX_AGE = timedelta(days=7)
@@ -112,8 +116,26 @@ async def track_events(
         row.anonymous_id = anonymous_id
         if opted_out:
             row.context[PERSONALIZATION] = "off"
-    await BehaviourEvent.bulk_create(rows)
+    async with transaction():
+        await BehaviourEvent.bulk_create(rows)
+        await outbox.emit(
+            EventTypeName.SHOPPER_EVENTS_TRACKED,
+            aggregate_id=_shopper_key(user_id, anonymous_id),
+            payload={
+                "userId": user_id,
+                "anonymousId": anonymous_id,
+                "count": len(rows),
+                "kinds": sorted({EventKind(row.kind).value for row in rows}),
+            },
+        )
     return len(rows)
+
+
+def _shopper_key(user_id: int | None, anonymous_id: str | None) -> str:
+    """The shopper aggregate: the account, else a digest of the (unbounded) anonymous id."""
+    if user_id is not None:
+        return f"user:{user_id}"
+    return "anon:" + hashlib.sha256((anonymous_id or "").encode()).hexdigest()[:32]
 
 
 async def _validate(

@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.expressions import F
 
 from models.catalog import Brand, Category, Product, ProductStatus, Tag, Variant
+from services.catalog import emission, stock
 from services.catalog.admin.common import (
     CENT,
     CURRENCY_RE,
@@ -87,6 +88,7 @@ async def create_product(*, fields: Mapping[str, Any]) -> Product:
         if tag_ids:
             await product.tags.add(*await Tag.filter(id__in=tag_ids))
         await refresh_products(product_ids=[product.id])
+        await emission.product_changed(before=None, product=product, changed=values)
     return await Product.get(id=product.id)
 
 
@@ -111,12 +113,24 @@ async def update_product(*, product_id: int, changes: Mapping[str, Any]) -> Prod
             if tag_ids:
                 await product.tags.add(*await Tag.filter(id__in=tag_ids))
         await refresh_products(product_ids=[product_id])
-    return await Product.get(id=product_id)
+        changed = [key for key in values if key != "updated_at"]
+        if tag_ids is not None:
+            changed.append("tag_ids")
+        if changed:
+            before = product.status
+            product = await Product.get(id=product_id)
+            await emission.product_changed(before=before, product=product, changed=changed)
+    return product
 
 
 async def set_product_status(*, product_id: int, status: ProductStatus) -> Product:
     """Publish (ACTIVE), archive (ARCHIVED) or unpublish (DRAFT) a product."""
     return await update_product(product_id=product_id, changes={"status": status})
+
+
+async def _variants_changed(product: Product) -> None:
+    """A published product's variants (SKUs, prices, options) changed: `product.updated`."""
+    await emission.product_changed(before=product.status, product=product, changed=["variants"])
 
 
 # --- variants and stock -----------------------------------------------------------------
@@ -206,6 +220,7 @@ async def create_variant(*, product_id: int, fields: Mapping[str, Any]) -> Varia
             "sku",
         )
         await refresh_products(product_ids=[product_id])
+        await _variants_changed(product)
     return variant
 
 
@@ -225,6 +240,7 @@ async def update_variant(*, variant_id: int, changes: Mapping[str, Any]) -> Vari
             await unique_write(
                 Variant.filter(id=variant_id).update(**values), Code.SKU_TAKEN, "sku"
             )
+            await _variants_changed(await Product.get(id=variant.product_id))
         await refresh_products(product_ids=[variant.product_id])
     return await Variant.get(id=variant_id)
 
@@ -237,6 +253,7 @@ async def delete_variant(*, variant_id: int) -> Variant:
             raise DomainError(Code.NOT_FOUND, "No such variant.", field="id")
         await variant.delete()
         await refresh_products(product_ids=[variant.product_id])
+        await _variants_changed(await Product.get(id=variant.product_id))
     return variant
 
 
@@ -245,10 +262,13 @@ async def set_stock(*, variant_id: int, quantity: int) -> Variant:
     if not 0 <= quantity <= MAX_STOCK:
         raise DomainError(Code.INVALID_QUANTITY, "Stock from 0.", field="quantity")
     async with transaction():
-        updated = await Variant.filter(id=variant_id).update(stock=quantity, updated_at=now())
-        if not updated:
+        before = await Variant.filter(id=variant_id).select_for_update().first()
+        if before is None:
             raise DomainError(Code.NOT_FOUND, "No such variant.", field="variant_id")
+        await Variant.filter(id=variant_id).update(stock=quantity, updated_at=now())
         variant = await Variant.get(id=variant_id)
+        change = stock.StockChange(variant.id, variant.product_id, before.stock, variant.stock)
+        await stock.announce(change, reason="count")
         await refresh_products(product_ids=[variant.product_id])
     return variant
 
@@ -273,5 +293,9 @@ async def adjust_stock(*, variant_id: int, delta: int) -> Variant:
                     field="delta",
                 )
             raise DomainError(Code.INVALID_QUANTITY, "Too much stock.", field="delta")
+        change = stock.StockChange(
+            variant.id, variant.product_id, variant.stock - delta, variant.stock
+        )
+        await stock.announce(change, reason="adjustment")
         await refresh_products(product_ids=[variant.product_id])
     return variant
