@@ -31,8 +31,8 @@ from api.http_cache import HttpCache
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from api.settings import ROOT_DIR, Settings, check_settings, config, load_settings
-from api.webhooks import configure_webhooks
 from api.subscriptions import SUBSCRIPTION_PROTOCOLS, Limits
+from api.webhooks import configure_webhooks
 from schema import build_schema
 from services.accounts import tokens
 from services.documents import TrustedDocuments

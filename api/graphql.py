@@ -60,7 +60,8 @@ class SubResponse(Response):
     lookup: Lookup | None = None
 
 
-class ShopGraphQL(SubscriptionsView, GraphQL[Context, None]):
+# mypy sees SubscriptionsView's handler classes as narrower than strawberry's generic ones.
+class ShopGraphQL(SubscriptionsView, GraphQL[Context, None]):  # type: ignore[misc]
     """strawberry's ASGI view, speaking GraphQL over HTTP strictly.
 
     Bodies that are not a GraphQL request get 400 with a JSON error document (never a 500 or

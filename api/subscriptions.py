@@ -246,7 +246,8 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
         try:
             await super().handle_connection_init(message)
         except TooManyConnections as error:
-            await self.send_message({"type": "connection_error", "payload": error.payload})
+            refusal = {"type": "connection_error", "payload": error.payload}
+            await self.send_message(refusal)  # type: ignore[arg-type]
             await self.websocket.close(TOO_MANY_CONNECTIONS, error.payload["message"])
             return
         if self.connection_acknowledged:
@@ -322,7 +323,7 @@ class SubscriptionsView:
     async def on_ws_connect(self, context: Context) -> None:
         await self.guard_for(context).admit()
 
-    def stream_cursor_into(self, context: Context | None, response: dict[str, Any]) -> None:
+    def stream_cursor_into(self, context: Context | None, response: Any) -> None:
         if context is not None and context.stream_cursor:
             response[CURSOR_KEY] = context.stream_cursor
             context.stream_cursor = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 from strawberry import relay
@@ -61,7 +61,7 @@ class DomainEventType:
             actor=record.actor,
             occurred_at=record.occurred_at,
             position=streams.encode_cursor(record.position),
-            payload=record.payload,
+            payload=cast("JSON", record.payload),
         )
 
 
@@ -81,16 +81,13 @@ class OrderUpdate:
 @strawberry.type(description="A variant's stock changed: the event, and the variant now.")
 class StockChange:
     event: DomainEventType
+    stock: int = strawberry.field(description="Units available, as the event recorded them.")
     variant_id: strawberry.Private[int]
     product_id: strawberry.Private[int]
 
-    @strawberry.field(description="Units available now, as the event recorded them.")
-    def stock(self) -> int:
-        return max(int(self.event.payload.get("newStock", 0)), 0)
-
     @strawberry.field(description="True when the event's variant can be bought.")
     def in_stock(self) -> bool:
-        return self.stock() > 0
+        return self.stock > 0
 
     @strawberry.field(description="The variant as it is now.")
     async def variant(self, info: Info) -> VariantType | None:
@@ -160,6 +157,7 @@ class EventsSubscription:
         async for record in streams.product_stock(info, pk, after):
             yield StockChange(
                 event=DomainEventType.from_record(record),
+                stock=max(int(record.payload.get("newStock") or 0), 0),
                 variant_id=int(record.aggregate_id),
                 product_id=pk,
             )
