@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "models.events",
     "models.logistics",
     "models.membership",
+    "models.aftersales",
 ]
 
 
