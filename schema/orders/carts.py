@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Self
 
 import strawberry
@@ -25,6 +25,8 @@ from schema.orders.common import (
     money,
 )
 from schema.orders.errors import OrderError, as_errors
+from services import clock
+from services.logistics.promise import promise_for
 from services.orders.delivery import delivery_options
 from services.orders.pricing import PricedLine, Pricing
 
@@ -35,6 +37,12 @@ class DeliveryOption:
     label: str
     fee: Money = strawberry.field(description="What this method costs for the cart as it is.")
     list_fee: Money = strawberry.field(description="The method's usual fee.")
+    promised_from: date | None = strawberry.field(
+        description="Ordered now, it arrives on this business day at the earliest."
+    )
+    promised_to: date | None = strawberry.field(
+        description="... and at the latest: the promise its shipments are measured against."
+    )
 
 
 def _discounts(pricing: Pricing) -> list[Discount]:
@@ -229,12 +237,18 @@ class CartType(OwnedNode):
     )
     async def delivery_options(self, info: Info) -> list[DeliveryOption]:
         pricing = await self._pricing(info)
-        return [
-            DeliveryOption(
-                method=option.method,
-                label=option.label,
-                fee=money(option.fee, pricing.currency),
-                list_fee=money(option.list_fee, pricing.currency),
+        now = clock.now()
+        options = []
+        for option in delivery_options(pricing):
+            promise = promise_for(option.method, ordered_at=now)
+            options.append(
+                DeliveryOption(
+                    method=option.method,
+                    label=option.label,
+                    fee=money(option.fee, pricing.currency),
+                    list_fee=money(option.list_fee, pricing.currency),
+                    promised_from=promise.earliest if promise else None,
+                    promised_to=promise.latest if promise else None,
+                )
             )
-            for option in delivery_options(pricing)
-        ]
+        return options

@@ -311,3 +311,42 @@ async def test_order_mark_shipped_records_the_rest_as_one_shipment(gql: Any) -> 
         ("dhl", [1]),
         ("other", [1, 1]),
     ]
+
+
+OPTIONS = """query { cart { deliveryOptions { method promisedFrom promisedTo } } }"""
+
+
+async def test_checkout_shows_the_promise_the_shipment_is_measured_against(gql: Any) -> None:
+    from models.orders import DeliveryMethod
+    from services import clock
+    from services.logistics.promise import promise_for
+    from tests.factories import create_variant
+    from tests.orders._helpers import place, ready_cart
+
+    variant = await create_variant(stock=5)
+    cart = await ready_cart((variant, 1), method=DeliveryMethod.EXPRESS)
+    shown = await gql(OPTIONS, **{"X-Cart-Token": cart.token})
+    placed = await place(cart)
+    await carrier()
+    made = await gql(
+        CREATE,
+        {"input": {"orderId": to_base64("Order", placed.order.id), "carrier": "dhl"}},
+        **await _staff(),
+    )
+
+    options = {o["method"]: o for o in shown["data"]["cart"]["deliveryOptions"]}
+    express = options["EXPRESS"]
+    expected = promise_for(DeliveryMethod.EXPRESS, ordered_at=clock.now())
+    assert expected is not None
+    assert (express["promisedFrom"], express["promisedTo"]) == (
+        expected.earliest.isoformat(),
+        expected.latest.isoformat(),
+    )
+    assert options["STANDARD"]["promisedFrom"] <= options["STANDARD"]["promisedTo"]
+    shipment_id = made["data"]["shipmentCreate"]["shipment"]["id"]
+    body = await gql(
+        "query($id: ID!) { node(id: $id) { ... on Shipment { deliveryPromise { latest } } } }",
+        {"id": shipment_id},
+        **await _staff(),
+    )
+    assert body["data"]["node"]["deliveryPromise"]["latest"] == express["promisedTo"]
