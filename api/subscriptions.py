@@ -29,13 +29,17 @@ from strawberry.subscriptions import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
+    _OperationStreamClosed,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import (
     ConnectionInitMessage as LegacyInitMessage,
 )
+from strawberry.utils.aio import aclosing
 
+from api.fanout import MemberFellBehind, SharedStreams, group_key, is_guest
 from resolvers.context import Context
 from services.accounts import tokens
 
@@ -229,6 +233,35 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def _ping(self) -> None:
         await self.send_message({"type": "ping"})
 
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        """Guests running the same document share one execution (api/fanout.py)."""
+        if not is_guest(self.context):
+            await super().run_operation(operation)
+            return
+        shared: SharedStreams = self.view.shared_streams  # type: ignore[attr-defined]
+        upstream = Context(request=self.context.request)
+
+        def source() -> Any:
+            return self.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=upstream,
+                operation_name=operation.operation_name,
+            )
+
+        key = group_key(operation.query, operation.variables, operation.operation_name)
+        try:
+            results = shared.join(key, source)
+            async with aclosing(results):
+                await self._send_result_stream(operation, results)
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except _OperationStreamClosed:
+            return
+        except MemberFellBehind:
+            message = "This subscription fell too far behind and was ended: subscribe again."
+            error = {"id": operation.id, "type": "error", "payload": [{"message": message}]}
+            await operation.send_operation_message(error)  # type: ignore[arg-type]
+
     async def shutdown(self) -> None:
         if hasattr(self, "guard"):
             await self.view.end_guard(self.context)  # type: ignore[attr-defined]
@@ -300,11 +333,13 @@ class SubscriptionsView:
     subscription_limits: Limits
     _guards: dict[int, Guard]
     _registry: ConnectionRegistry
+    shared_streams: SharedStreams
 
     def configure_subscriptions(self, limits: Limits) -> None:
         self.subscription_limits = limits
         self._guards = {}
         self._registry = ConnectionRegistry()
+        self.shared_streams = SharedStreams()
 
     def guard_for(self, context: Context) -> Guard:
         # Keyed by the context's identity: strawberry hands on_ws_connect only the context.

@@ -280,3 +280,32 @@ async def test_the_legacy_graphql_ws_protocol_delivers_too(shop: Shop) -> None:
         message = await ws.receive()
     assert message["type"] == "data", message
     assert message["payload"]["data"]["stockChanges"]["event"]["type"] == "VARIANT_STOCK_CHANGED"
+
+
+async def test_guests_on_the_same_stream_share_one_execution_and_each_gets_the_event(
+    shop: Shop,
+) -> None:
+    # Given two guests and a signed-in customer on the same product's stock
+    product_id, variant_id = await shop.variant_in_stock()
+    me, _ = await shop.customer()
+    async with socket(shop) as one, socket(shop) as two, socket(shop) as signed_in:
+        await one.init()
+        await two.init()
+        await signed_in.init({"authorization": me["Authorization"]})
+        for ws, id in ((one, "a"), (two, "b"), (signed_in, "c")):
+            await ws.subscribe(id, STOCK, {"p": product_id})
+
+        # When a unit is bought
+        await shop.checkout(variant_id)
+
+        # Then each receives the same change under its own operation id
+        received = [await ws.receive() for ws in (one, two, signed_in)]
+        # And a guest that leaves does not end the stream of the one who stays
+        await one.send({"id": "a", "type": "complete"})
+        await shop.checkout(variant_id)
+        again = await two.receive()
+    assert [m["id"] for m in received] == ["a", "b", "c"]
+    events = [m["payload"]["data"]["stockChanges"]["event"]["id"] for m in received]
+    assert len(set(events)) == 1
+    assert again["id"] == "b"
+    assert again["payload"]["data"]["stockChanges"]["event"]["id"] != events[0]
