@@ -70,17 +70,19 @@ class CheckoutTotals:
         "or SPEND_THRESHOLD coupon per order plus optionally one FREE_SHIPPING coupon; "
         "percentage and fixed discounts apply only to in-scope lines and never below zero."
     )
-    discount_total: Money = strawberry.field(description="Sum of `discounts`.")
+    discount_total: Money = strawberry.field(
+        description="Sum of `discounts` and of the member tier discount (in each line's notes)."
+    )
     shipping: Money = strawberry.field(
         description="The fee of the chosen delivery method (0.00 until one is chosen). A "
         "FREE_SHIPPING coupon shows up in `discounts`, not here."
     )
     shipping_note: str = strawberry.field(description='e.g. "Free standard delivery from 50.00".')
     points_discount: Money = strawberry.field(
-        description="What `pointsToSpend` takes off. Always 0.00 for now: points cannot be "
-        "spent yet; membership will switch this on without an API change."
+        description="What `pointsToSpend` takes off (never more than the points the member "
+        "has available, the program's share of the order, or whole points allow)."
     )
-    points_note: str
+    points_note: str = strawberry.field(description='e.g. "500 points take 5.00 EUR off."')
     total: Money = strawberry.field(description="What will be charged.")
 
     @classmethod
@@ -180,8 +182,8 @@ class CartType(OwnedNode):
     payment_method: str | None = strawberry.field(description="Payment provider, e.g. `test`.")
     coupon_codes: list[str] = strawberry.field(description="Coupons applied, upper-cased.")
     points_to_spend: int = strawberry.field(
-        description="Loyalty points the shopper wants to spend. Points cannot be spent yet, so "
-        "this takes nothing off (see totals.pointsDiscount)."
+        description="Loyalty points the shopper asked to spend; what they take off is "
+        "totals.pointsDiscount."
     )
     updated_at: datetime
 

@@ -194,8 +194,10 @@ class CheckoutMutation:
         return await cart_payload(carts.remove_coupon(info, token=token, code=code))
 
     @strawberry.mutation(
-        description="Loyalty points to spend on this order (signed-in customers). Points "
-        "cannot be spent yet: the discount stays 0.00 until membership switches it on."
+        description="Loyalty points to spend on this order (signed-in customers). What they "
+        "take off is in totals.pointsDiscount and totals.pointsNote: whole points at the "
+        "program's point value, from its minimum, up to its share of the order; they are "
+        "spent when the order is placed and come back if it is cancelled or refunded."
     )
     async def checkout_set_points(
         self,

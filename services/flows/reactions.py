@@ -8,8 +8,10 @@ must be idempotent; broadcast consumers run in every process (caches of that pro
 from __future__ import annotations
 
 from services.events.consumers import broadcast, durable
+from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
 from services.flows import feed_invalidation, membership_points, purchase_recording
+from services.membership import expiry as membership_expiry
 
 T = EventTypeName
 
@@ -19,3 +21,5 @@ durable("membership_paid", [T.ORDER_PAID])(membership_points.after_order_paid)
 durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order_refunded)
 durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_order_cancelled)
 durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_customer_registered)
+# Expiry notices, expiry and the daily tier review, where the workers run.
+WORKER_JOBS["membership-expiry"] = lambda runtime: membership_expiry.run_forever()

@@ -103,8 +103,10 @@ async def run_daily(*, at: datetime | None = None) -> dict[str, int]:
     }
 
 
-async def run_forever(interval: float = 3600.0) -> None:
-    """Run the daily pass every `interval` seconds (hourly catches up after a restart)."""
+async def run_forever(interval: float = 3600.0, *, first_after: float = 60.0) -> None:
+    """Run the daily pass every `interval` seconds (hourly catches up after a restart); the
+    first pass waits `first_after` seconds, so a starting server serves requests first."""
+    await asyncio.sleep(first_after)
     while True:
         try:
             await run_daily()

@@ -77,8 +77,8 @@ async def balances(user_id: int, *, at: datetime | None = None) -> Balances:
     live = PointsLot.filter(user_id=user_id, remaining__gt=0, expires_at__gt=at)
     available = await _sum(live.filter(available_at__lte=at))
     pending = await _sum(live.filter(available_at__gt=at))
-    debt = await MemberAccount.filter(user_id=user_id).values_list("debt", flat=True)
-    return Balances(available=available, pending=pending, debt=int(debt[0]) if debt else 0)
+    account = await MemberAccount.get_or_none(user_id=user_id).only("id", "debt")
+    return Balances(available=available, pending=pending, debt=account.debt if account else 0)
 
 
 async def _sum(query: Any) -> int:

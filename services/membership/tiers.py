@@ -13,12 +13,15 @@ from tortoise.functions import Sum
 
 from models.membership import MemberAccount, MembershipProgram, QualifyingSpend, Tier, TierWindow
 from services import clock
+from services.errors import DomainError
 from services.events import outbox
 from services.events.ids import global_id
 from services.events.types import EventTypeName
 from services.membership import ledger, rules
+from services.membership.errors import MembershipErrorCode, error
 from services.transactions import transaction
 
+C = MembershipErrorCode
 YEAR = timedelta(days=365)
 
 
@@ -130,7 +133,7 @@ async def review_all(*, at: datetime | None = None) -> int:
         .values_list("user_id", flat=True)
     )
     moved = 0
-    for user_id in sorted({int(u) for u in [*tiered, *spending]}):
+    for user_id in sorted({int(str(u)) for u in [*tiered, *spending]}):
         before = await MemberAccount.filter(user_id=user_id).values_list("tier_id", flat=True)
         after = await evaluate(user_id=user_id, at=at)
         if (before[0] if before else None) != (after.id if after else None):
@@ -158,3 +161,70 @@ async def progress(*, user_id: int, at: datetime | None = None) -> Progress:
         review_at=account.tier_review_at if account else None,
         window_start=start,
     )
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    code: str
+    name: str
+    rank: int
+    threshold: Decimal
+    discount_percent: Decimal = Decimal(0)
+    free_delivery_from: Decimal | None = None
+    points_multiplier: Decimal = Decimal(1)
+    early_flash_hours: int = 0
+    birthday_coupon_percent: Decimal = Decimal(0)
+    aftersales_priority: int = 0
+    is_active: bool = True
+
+
+def _check_tier(spec: TierSpec) -> None:
+    def bad(message: str, field: str) -> DomainError:
+        return error(C.TIER_INVALID, message, field=field)
+
+    if not spec.code or len(spec.code) > 32 or not spec.code.replace("_", "").isalnum():
+        raise bad("The code is 1-32 letters, digits or '_'.", "code")
+    if not spec.name.strip() or len(spec.name) > 80:
+        raise bad("Name the tier in 1-80 characters.", "name")
+    if not 0 <= spec.rank <= 100:
+        raise bad("The rank is 0-100 (higher is better).", "rank")
+    amounts = {"threshold": spec.threshold, "freeDeliveryFrom": spec.free_delivery_from}
+    for name, amount in amounts.items():
+        if amount is not None and (not amount.is_finite() or not 0 <= amount <= 10**9):
+            raise bad("Give an amount from 0 with at most 2 decimals.", name)
+    percents = {
+        "discountPercent": spec.discount_percent,
+        "birthdayCouponPercent": spec.birthday_coupon_percent,
+    }
+    for name, percent in percents.items():
+        if not percent.is_finite() or not 0 <= percent <= 90:
+            raise bad("A percentage is 0-90.", name)
+    if not spec.points_multiplier.is_finite() or not 0 <= spec.points_multiplier <= 100:
+        raise bad("The multiplier is 0-100.", "pointsMultiplier")
+    if not 0 <= spec.early_flash_hours <= 720 or not 0 <= spec.aftersales_priority <= 10:
+        raise bad("Early flash access is 0-720 hours, priority 0-10.", "earlyFlashHours")
+
+
+async def save_tier(spec: TierSpec) -> Tier:
+    """Create the tier `spec.code` or change it; members move at their next review."""
+    _check_tier(spec)
+    values = {
+        "name": spec.name.strip(),
+        "rank": spec.rank,
+        "threshold": spec.threshold,
+        "discount_percent": spec.discount_percent,
+        "free_delivery_from": spec.free_delivery_from,
+        "points_multiplier": spec.points_multiplier,
+        "early_flash_hours": spec.early_flash_hours,
+        "birthday_coupon_percent": spec.birthday_coupon_percent,
+        "aftersales_priority": spec.aftersales_priority,
+        "is_active": spec.is_active,
+    }
+    taken = await Tier.filter(rank=spec.rank).exclude(code=spec.code).exists()
+    if taken:
+        raise error(C.TIER_INVALID, f"Another tier has rank {spec.rank}.", field="rank")
+    tier, created = await Tier.get_or_create(code=spec.code, defaults=values)
+    if not created:
+        await Tier.filter(id=tier.id).update(**values)
+        await tier.refresh_from_db()
+    return tier

@@ -15,6 +15,7 @@ from models.orders import Cart, CartStatus, DeliveryMethod, Order, OrderLine, Or
 from services import clock
 from services.catalog import stock
 from services.errors import DomainError, DomainErrors
+from services.flows import member_pricing
 from services.orders import coupons as coupon_rules
 from services.orders import emission, lifecycle, payments
 from services.orders.cart import require_cart
@@ -172,6 +173,14 @@ async def _place(
                 for line in pricing.lines
             ]
         )
+        if pricing.points.points_used and customer.user_id is not None:
+            # In the order's transaction: points spent meanwhile fail (and undo) this order.
+            await member_pricing.spend_points(
+                user_id=customer.user_id,
+                order_id=order.id,
+                points=pricing.points.points_used,
+                amount=pricing.points.amount,
+            )
         for discount in sorted(pricing.discounts, key=lambda d: d.coupon.id):
             await coupon_rules.redeem(
                 discount.coupon, order=order, customer=customer, amount=discount.amount

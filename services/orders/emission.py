@@ -55,31 +55,10 @@ async def status_changed(order: Order, target: OrderStatus, data: dict[str, Any]
     if target == S.PAID:
         extra["paidAt"] = order.paid_at
         extra["lines"] = await lines_of(order.id)
-        extra.update(await paid_goods(order))
     elif target == S.CANCELLED:
         extra["reason"] = str(data.get("reason") or "")
         extra["refunding"] = data.get("refunded") or "0.00"
     await emit(type, order, **extra)
-
-
-async def paid_goods(order: Order) -> dict[str, Any]:
-    """What an order paid for goods, line by line (points earning needs the line amounts):
-    line totals are after coupons; shipping and points are given apart."""
-    lines = await OrderLine.filter(order_id=order.id).order_by("id")
-    return {
-        "subtotal": Decimal(order.subtotal),
-        "shippingTotal": Decimal(order.shipping_total),
-        "pointsDiscount": Decimal(order.points_discount),
-        "lines": [
-            {
-                "lineId": global_id("OrderLine", line.id),
-                "productId": global_id("Product", line.product_id),
-                "quantity": line.quantity,
-                "total": Decimal(line.total),
-            }
-            for line in lines
-        ],
-    }
 
 
 async def refunded(order: Order, *, amount: Decimal, full: bool) -> None:

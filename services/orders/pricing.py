@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from models.accounts import User
 from models.catalog import Category, Product, ProductStatus, Variant
 from models.orders import Cart, CartLine, Coupon, CouponKind, DeliveryMethod, FlashPrice
 from services.errors import DomainError
+from services.flows import member_pricing
 from services.orders import coupons as coupon_rules
+from services.orders import member_perks
 from services.orders.coupons import Customer, Item, money
 from services.orders.errors import OrderErrorCode, StockError, error
 
@@ -60,7 +62,6 @@ DELIVERY_LABELS: dict[DeliveryMethod, str] = {
     DeliveryMethod.PARCEL_LOCKER: "Delivery to a parcel locker, 2-3 working days",
     DeliveryMethod.STORE_PICKUP: "Pick up in store, free",
 }
-POINTS_NOT_AVAILABLE = "Points cannot be spent yet, so they take nothing off."
 
 
 @dataclass
@@ -122,14 +123,17 @@ class Pricing:
     delivery_note: str
     points: PointsDiscount
     problems: list[DomainError]
+    # The member's tier discount (already in each line's discount and notes).
+    member_discount: Decimal = ZERO
 
     @property
     def discount_total(self) -> Decimal:
-        return sum((d.amount for d in self.discounts), ZERO)
+        return sum((d.amount for d in self.discounts), ZERO) + self.member_discount
 
     @property
     def goods_discount(self) -> Decimal:
-        return sum((d.amount for d in self.discounts if d.kind in coupon_rules.GOODS_KINDS), ZERO)
+        coupons = (d.amount for d in self.discounts if d.kind in coupon_rules.GOODS_KINDS)
+        return sum(coupons, ZERO) + self.member_discount
 
     @property
     def total(self) -> Decimal:
@@ -148,11 +152,11 @@ class Pricing:
 async def points_discount(
     *, user_id: int | None, points: int, amount_due: Decimal, currency: str
 ) -> PointsDiscount:
-    """What spending `points` takes off `amount_due`: the hook membership will implement.
-
-    Until then no points can be spent and the discount is always zero.
-    """
-    return PointsDiscount(amount=ZERO, points_used=0, note=POINTS_NOT_AVAILABLE)
+    """What spending `points` takes off `amount_due`, by the membership program's terms."""
+    quote = await member_pricing.quote_points(
+        user_id=user_id, points=points, amount_due=amount_due, currency=currency
+    )
+    return PointsDiscount(amount=quote.amount, points_used=quote.points, note=quote.note)
 
 
 def tariff(currency: str) -> DeliveryTariff:
@@ -190,16 +194,17 @@ def flash_note(ends_at: datetime, at: datetime) -> str:
 
 
 async def unit_prices(
-    variants: Sequence[Variant], *, at: datetime
+    variants: Sequence[Variant], *, at: datetime, early: timedelta = timedelta(0)
 ) -> dict[int, tuple[Decimal, str | None]]:
-    """The price each variant sells at now and, for a flash price, why."""
+    """The price each variant sells at now and, for a flash price, why; `early` lets a
+    member with early flash access see flash prices that long before they start."""
     prices: dict[int, tuple[Decimal, str | None]] = {
         v.id: (Decimal(v.price), None) for v in variants
     }
     if not variants:
         return prices
     flashes = await FlashPrice.filter(
-        variant_id__in=[v.id for v in variants], starts_at__lte=at, ends_at__gt=at
+        variant_id__in=[v.id for v in variants], starts_at__lte=at + early, ends_at__gt=at
     ).order_by("price", "ends_at")
     seen: set[int] = set()
     for flash in flashes:
@@ -223,10 +228,12 @@ async def _category_chains(products: Sequence[Product]) -> dict[int, frozenset[i
     }
 
 
-async def price_lines(lines: Sequence[CartLine], *, at: datetime) -> list[PricedLine]:
+async def price_lines(
+    lines: Sequence[CartLine], *, at: datetime, early: timedelta = timedelta(0)
+) -> list[PricedLine]:
     """Lines (with `variant__product` loaded) at today's prices, before coupons."""
     variants = [line.variant for line in lines]
-    prices = await unit_prices(variants, at=at)
+    prices = await unit_prices(variants, at=at, early=early)
     chains = await _category_chains([v.product for v in variants])
     priced = []
     for line in lines:
@@ -284,7 +291,8 @@ async def price_cart(
     at = at or datetime.now(UTC)
     customer = customer or coupon_rules.customer_of(cart, user_id=cart.user_id, account_email=None)
     lines = await CartLine.filter(cart_id=cart.id).select_related("variant__product")
-    priced = await price_lines(lines, at=at)
+    perks = await member_pricing.perks(user_id=customer.user_id)
+    priced = await price_lines(lines, at=at, early=perks.early_flash)
     problems = line_problems(priced, currency=cart.currency)
     subtotal = sum((line.subtotal for line in priced), ZERO)
     items = [line.item for line in priced]
@@ -328,9 +336,11 @@ async def price_cart(
                 line.notes.append(reason)
         discounts.append(AppliedDiscount(coupon=coupon, amount=sum(shares, ZERO), reason=reason))
 
-    goods = subtotal - sum((d.amount for d in discounts), ZERO)
+    member = member_perks.tier_discount(priced, perks)
+    goods = subtotal - sum((d.amount for d in discounts), ZERO) - member
     try:
         fee, note = delivery_fee(cart.delivery_method, goods, cart.currency)
+        fee, note = member_perks.free_delivery(perks, goods=goods, fee=fee, note=note)
     except DomainError as problem:
         # The method was chosen before the cart took a currency without delivery fees.
         fee, note = ZERO, problem.message
@@ -340,7 +350,7 @@ async def price_cart(
             discounts.append(
                 AppliedDiscount(coupon=coupon, amount=fee, reason=coupon_rules.describe(coupon))
             )
-    due = max(subtotal + fee - sum((d.amount for d in discounts), ZERO), ZERO)
+    due = max(subtotal + fee - sum((d.amount for d in discounts), ZERO) - member, ZERO)
     points = await points_discount(
         user_id=customer.user_id,
         points=cart.points_to_spend or 0,
@@ -356,6 +366,7 @@ async def price_cart(
         delivery_note=note,
         points=points,
         problems=problems,
+        member_discount=member,
     )
 
 

@@ -196,14 +196,14 @@ async def test_spend_threshold_needs_the_threshold_on_eligible_items() -> None:
     assert [p.code for p in after.problems] == ["COUPON_MIN_SPEND"]
 
 
-async def test_points_are_a_hook_that_takes_nothing_off_yet() -> None:
+async def test_points_a_member_does_not_have_take_nothing_off() -> None:
     user, variant = await create_user(), await create_variant(price="10.00")
     cart = await cart_service.create_cart(user_id=user.id)
     await cart_service.add_line(cart=cart, variant_id=variant.id, quantity=1)
     await details.set_points(cart=cart, points=500, user_id=user.id)
     pricing = await price_cart(cart=cart)
     assert pricing.points.amount == D("0.00")
-    assert "cannot be spent yet" in pricing.points.note
+    assert "0 points are available" in pricing.points.note
     assert pricing.total == D("10.00")
     guest = await cart_service.create_cart(user_id=None)
     with pytest.raises(DomainError) as caught:

@@ -1,0 +1,40 @@
+"""Membership in checkout: what points take off a cart, spending them with the order, and the
+member's perks for pricing. Orders reach membership only through this flow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from services import membership
+from services.errors import DomainError
+from services.membership import Perks, Quote
+from services.orders.errors import OrderErrorCode, error
+
+
+async def quote_points(
+    *, user_id: int | None, points: int, amount_due: Decimal, currency: str
+) -> Quote:
+    """What spending `points` would take off `amount_due` now."""
+    return await membership.quote(
+        user_id=user_id, points=points, amount_due=amount_due, currency=currency
+    )
+
+
+async def spend_points(*, user_id: int, order_id: int, points: int, amount: Decimal) -> None:
+    """Spend the points inside the order's transaction; a shortfall (spent meanwhile by
+    another checkout) fails the checkout as POINTS_INVALID and rolls the order back."""
+    try:
+        await membership.spend_for_order(
+            user_id=user_id, order_id=order_id, points=points, amount=amount
+        )
+    except DomainError as problem:
+        raise error(
+            OrderErrorCode.POINTS_INVALID,
+            f"{problem.message} Change the points to spend and try again.",
+            field="pointsToSpend",
+        ) from None
+
+
+async def perks(*, user_id: int | None) -> Perks:
+    """The member's perks (none for guests)."""
+    return await membership.perks_for(user_id)
