@@ -13,8 +13,9 @@ from starlette.requests import HTTPConnection
 from models.accounts import ApiKey, User
 from resolvers.accounts.loaders import AccountLoaders
 from resolvers.catalog.loaders import CatalogLoaders
-from resolvers.logistics.loaders import LogisticsLoaders
 from resolvers.events.loaders import WebhookLoaders
+from resolvers.logistics.loaders import LogisticsLoaders
+from resolvers.membership.loaders import MembershipLoaders
 from resolvers.orders.loaders import OrdersLoaders
 
 
@@ -41,6 +42,10 @@ class Loaders:
     @cached_property
     def webhooks(self) -> WebhookLoaders:
         return WebhookLoaders()
+
+    @cached_property
+    def membership(self) -> MembershipLoaders:
+        return MembershipLoaders()
 
 
 @dataclass

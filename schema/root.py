@@ -17,6 +17,8 @@ from schema.catalog import CatalogMutation, CatalogQuery
 from schema.events import EventsSubscription
 from schema.feed import FeedMutation, FeedQuery
 from schema.logistics import LogisticsMutation, LogisticsQuery
+from schema.membership import MembershipMutation, MembershipQuery
+from schema.membership.subscriptions import MembershipSubscription
 from schema.orders import OrdersMutation, OrdersQuery
 from schema.webhooks import WebhookMutation, WebhookQuery
 
@@ -38,7 +40,15 @@ async def _resolve(info: Info, gid: relay.GlobalID) -> relay.Node | None:
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(CatalogQuery, AccountQuery, OrdersQuery, LogisticsQuery, FeedQuery, WebhookQuery):
+class Query(
+    CatalogQuery,
+    AccountQuery,
+    OrdersQuery,
+    LogisticsQuery,
+    FeedQuery,
+    WebhookQuery,
+    MembershipQuery,
+):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
     )
@@ -67,6 +77,7 @@ class Mutation(
     LogisticsMutation,
     FeedMutation,
     WebhookMutation,
+    MembershipMutation,
 ):
     pass
 
@@ -75,5 +86,5 @@ class Mutation(
     description="Live updates, over WebSocket (graphql-transport-ws or graphql-ws) or "
     "Server-Sent Events (graphql-sse) on /graphql."
 )
-class Subscription(EventsSubscription):
+class Subscription(EventsSubscription, MembershipSubscription):
     pass

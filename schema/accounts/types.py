@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, ClassVar, Self
 
 import strawberry
 from strawberry import relay
@@ -16,6 +16,9 @@ from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 from services.accounts import children as child_service
 from services.accounts.errors import AccountErrorCode as AccountErrorCodeSpec
+
+if TYPE_CHECKING:
+    from schema.membership.types import Membership
 
 Permission = strawberry.enum(
     m.Permission,
@@ -190,6 +193,17 @@ class UserType(AccountNode):
     async def children(self, info: Info) -> list[ChildProfileType] | None:
         rows = await account_queries.child_profiles(info, user_id=self.id)
         return None if rows is None else [ChildProfileType.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="Tier, progress, points and ledger: for the user and staff with "
+        "MANAGE_MEMBERSHIP; null for everyone else."
+    )
+    async def membership(
+        self, info: Info
+    ) -> Annotated[Membership, strawberry.lazy("schema.membership.types")] | None:
+        from schema.membership.types import membership_of
+
+        return membership_of(info, self.id)
 
     @classmethod
     def visible(cls, info: Info, row: m.User) -> bool:

@@ -1,0 +1,1 @@
+"""Membership for the API: per-request loaders, the caller's own reads, staff writes."""
