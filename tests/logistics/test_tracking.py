@@ -11,6 +11,7 @@ from models.events import DomainEvent
 from models.logistics import Shipment, ShipmentStatus, TrackingEvent, UnmatchedTracking
 from services.logistics import shipments, tracking
 from services.logistics.adapters import TrackingUpdate
+from tests.conftest import using_postgres
 from tests.logistics._helpers import at, carrier, number, order_with, shipment, update
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -175,3 +176,24 @@ async def test_a_shipment_without_a_number_gets_one_later_and_follows_it() -> No
     assert row.tracking_number == n
     assert row.status == S.IN_TRANSIT
     assert row.tracking_url.endswith(n)
+
+
+@pytest.mark.skipif(not using_postgres(), reason="needs PostgreSQL: set DATABASE_URL to run")
+async def test_the_same_push_sent_five_times_at_once_is_stored_once() -> None:
+    import asyncio
+
+    parcel = await shipment()
+    n = parcel.tracking_number or ""
+    batch = [
+        update(n, S.IN_TRANSIT, 1),
+        update(n, S.OUT_FOR_DELIVERY, 2),
+        update(n, S.DELIVERED, 3),
+    ]
+
+    results = await asyncio.gather(*(_push(*batch) for _ in range(5)))
+
+    assert sum(r.stored for r in results) == 3
+    assert sum(r.duplicates for r in results) == 12
+    assert sum(r.moved for r in results) == 3
+    assert await TrackingEvent.filter(shipment_id=parcel.id).count() == 3
+    assert (await Shipment.get(id=parcel.id)).status == S.DELIVERED
