@@ -2,9 +2,11 @@
 
 Default size: 10,000 items, 50,000 users, 1,000,000 interactions (latent-factor synthetic data
 with popularity skew). Prints fit time (with validation tuning, which fits twice) and p50 / p99
-of scoring every item for one user, and of a full `recommend(k=10)` call.
+of scoring every item for one user, and of a full `recommend(k=10)` call; with `--evaluate`,
+the wall time of `evaluate` under the random and the global time protocol too.
 
     .venv/bin/python -m benchmarks.recommender [--users 50000 --items 10000 --interactions 1000000]
+        [--threads 1] [--evaluate]
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ import time
 
 import numpy as np
 
-from recommender import Config, fit
+from recommender import Config, evaluate, fit
 from recommender.synthetic import generate
+
+FIT_FLOOR_SECONDS = 60.0
+EVALUATE_FLOOR_SECONDS = 90.0
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -35,7 +40,10 @@ def main() -> None:
     parser.add_argument(
         "--max-ratings", type=int, default=2_000_000, help="positives + sampled negatives cap"
     )
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (0: all)")
+    parser.add_argument("--evaluate", action="store_true", help="also time `evaluate`")
     args = parser.parse_args()
+    threads = args.threads or None
 
     started = time.perf_counter()
     data = generate(
@@ -50,14 +58,29 @@ def main() -> None:
         f"data: {len(data):,} interactions, {args.users:,} users, {args.items:,} items "
         f"(generated in {time.perf_counter() - started:.1f}s)"
     )
-    config = Config(factors=args.factors, epochs=args.epochs, max_training_ratings=args.max_ratings)
+    config = Config(
+        factors=args.factors,
+        epochs=args.epochs,
+        max_training_ratings=args.max_ratings,
+        threads=threads,
+    )
     started = time.perf_counter()
     model = fit(data, config=config)
     fit_seconds = time.perf_counter() - started
     print(
-        f"fit: {fit_seconds:.1f}s (tuned on a validation split, so components are built twice; "
+        f"fit: {fit_seconds:.1f}s (floor < {FIT_FLOOR_SECONDS:.0f}s; {threads or 'all'} BLAS "
+        f"threads; tuned on a validation split, so components are built twice; "
         f"SVD {args.factors} factors x {args.epochs} epochs, <= {args.max_ratings:,} ratings)"
     )
+    if args.evaluate:
+        for protocol in ("random", "time"):
+            started = time.perf_counter()
+            result = evaluate(data, protocol=protocol, config=config)
+            print(
+                f"evaluate {protocol}: {time.perf_counter() - started:.1f}s "
+                f"(floor < {EVALUATE_FLOOR_SECONDS:.0f}s; fit {result.fit_seconds:.1f}s, "
+                f"scoring {result.score_seconds:.1f}s)"
+            )
 
     rng = np.random.default_rng(0)
     users = [model.users.ids[i] for i in rng.integers(0, len(model.users), args.requests)]

@@ -107,7 +107,13 @@ def chosen_parameters(tuning: dict[str, Any]) -> str:
     if not tuning:
         return "untuned"
     parts = [f"validation={tuning.get('protocol')} ({tuning.get('validation_users')} users)"]
-    for key in ("ease_popularity_exponent", "ease_regularisation", "similarity_shrink"):
+    for key in (
+        "half_life_days",
+        "ease_popularity_exponent",
+        "ease_regularisation",
+        "ease_penalty",
+        "similarity_shrink",
+    ):
         if key in tuning:
             parts.append(f"{key}={tuning[key]}")
     parts.append(f"popularity_half_life={tuning.get('popularity_half_life')}")

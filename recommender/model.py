@@ -167,7 +167,7 @@ class Model(ModelState):
         counts = np.maximum(np.diff(seen.indptr), 1)
         mass = (np.asarray(seen.sum(axis=1)).ravel() / counts)[:, np.newaxis]
         mass[mass == 0] = 1.0
-        result = np.zeros((4, len(rows), len(self.items)), dtype=dtype)
+        result: np.ndarray = np.zeros((4, len(rows), len(self.items)), dtype=dtype)
         result[POPULARITY] = self.popularity[np.newaxis, :]
         raw = self.neighbours.score(seen)
         result[NEIGHBOURS] = normalise(
