@@ -38,6 +38,12 @@ class EventTypeName(StrEnum):
     POINTS_EXPIRING = "points.expiring"
     POINTS_EXPIRED = "points.expired"
     TIER_CHANGED = "tier.changed"
+    CASE_OPENED = "case.opened"
+    CASE_STATUS_CHANGED = "case.status_changed"
+    CASE_MESSAGE_ADDED = "case.message_added"
+    CASE_SLA_BREACHED = "case.sla_breached"
+    CASE_RESOLVED = "case.resolved"
+    CASE_CLOSED = "case.closed"
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ T = EventTypeName
 ORDERS = ApiScope.READ_ORDERS
 CATALOG = ApiScope.READ_CATALOG
 SHIPMENTS = ApiScope.READ_SHIPMENTS
+TICKETS = ApiScope.READ_TICKETS
 
 SPECS: dict[EventTypeName, EventSpec] = {
     T.ORDER_PLACED: EventSpec("order", "An order was placed at checkout (unpaid).", ORDERS),
@@ -93,6 +100,13 @@ SPECS: dict[EventTypeName, EventSpec] = {
     T.POINTS_EXPIRING: EventSpec("member", "Some of a member's points expire soon."),
     T.POINTS_EXPIRED: EventSpec("member", "Some of a member's points expired."),
     T.TIER_CHANGED: EventSpec("member", "A member moved to another tier."),
+    # After-sales cases; message events carry no text, so internal notes stay with staff.
+    T.CASE_OPENED: EventSpec("case", "A customer (or logistics) opened an after-sales case.", TICKETS),
+    T.CASE_STATUS_CHANGED: EventSpec("case", "A case moved in its workflow.", TICKETS),
+    T.CASE_MESSAGE_ADDED: EventSpec("case", "A message or internal note was added.", TICKETS),
+    T.CASE_SLA_BREACHED: EventSpec("case", "A case missed its response or resolution target.", TICKETS),
+    T.CASE_RESOLVED: EventSpec("case", "A case was solved or resolved.", TICKETS),
+    T.CASE_CLOSED: EventSpec("case", "A case was closed.", TICKETS),
 }
 
 

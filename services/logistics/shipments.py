@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
@@ -270,3 +271,15 @@ async def order_progress(*, order_id: int) -> OrderProgress:
         row["quantity"] for row in rows if row["shipment__status"] == ShipmentStatus.DELIVERED
     )
     return OrderProgress(ordered=int(ordered), shipped=shipped, delivered=delivered)
+
+
+async def delivered_at(*, order_id: int) -> datetime | None:
+    """When the order's last live shipment was delivered; None while any is not delivered
+    (or the order has none). After-sales counts its return window from here."""
+    rows = await Shipment.filter(order_id=order_id, cancelled_at__isnull=True).values(
+        "status", "delivered_at"
+    )
+    if not rows or any(row["status"] != ShipmentStatus.DELIVERED for row in rows):
+        return None
+    times = [row["delivered_at"] for row in rows if row["delivered_at"] is not None]
+    return max(times) if times else None

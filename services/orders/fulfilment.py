@@ -4,11 +4,12 @@ completed), and units going back on the shelf."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from tortoise.expressions import F
 
 from models.catalog import Product
-from models.orders import Order, OrderLine, OrderStatus
+from models.orders import Order, OrderEvent, OrderLine, OrderStatus
 from services.catalog import stock
 from services.orders import lifecycle
 from services.orders.errors import OrderErrorCode, error
@@ -73,3 +74,14 @@ async def restock(*, order_id: int, reason: str = "cancellation") -> int:
             sales_count=F("sales_count") - by_product[product_id]
         )
     return sum(by_variant.values())
+
+
+async def delivered_at(*, order_id: int) -> datetime | None:
+    """When the order was marked delivered (its timeline), or None if it never was."""
+    row = (
+        await OrderEvent.filter(order_id=order_id, kind=OrderStatus.DELIVERED.value)
+        .order_by("-created_at")
+        .first()
+        .values("created_at")
+    )
+    return row["created_at"] if row else None

@@ -1,0 +1,58 @@
+"""After-sales events: case.opened, status_changed, message_added, sla_breached, resolved,
+closed (README, "After-sales"). Payloads carry global IDs and no message text, so an
+internal note never leaves staff through an event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.aftersales import Case, CaseKind, CaseMessage, CasePriority, CaseStatus
+from services.events import outbox
+from services.events.ids import global_id
+from services.events.types import EventTypeName
+
+T = EventTypeName
+_RESOLVED = frozenset({CaseStatus.SOLVED, CaseStatus.RESOLVED})
+
+
+def case_ref(case: Case) -> dict[str, Any]:
+    """The fields every case event starts with."""
+    return {
+        "caseId": global_id("Case", case.id),
+        "number": case.number,
+        "kind": CaseKind(case.kind).name,
+        "status": CaseStatus(case.status).name,
+        "priority": CasePriority(case.priority).name,
+        "customerId": global_id("User", case.customer_id),
+        "orderId": global_id("Order", case.order_id) if case.order_id else None,
+    }
+
+
+async def emit(type: EventTypeName, case: Case, **extra: Any) -> str:
+    return await outbox.emit(type, aggregate_id=case.id, payload=case_ref(case) | extra)
+
+
+async def opened(case: Case) -> None:
+    await emit(T.CASE_OPENED, case, reason=case.reason.upper())
+
+
+async def status_changed(case: Case, previous: CaseStatus, data: dict[str, Any]) -> None:
+    await emit(T.CASE_STATUS_CHANGED, case, previousStatus=previous.name, data=data)
+    if case.status in _RESOLVED:
+        await emit(T.CASE_RESOLVED, case)
+    elif case.status == CaseStatus.CLOSED:
+        await emit(T.CASE_CLOSED, case)
+
+
+async def message_added(case: Case, message: CaseMessage) -> None:
+    await emit(
+        T.CASE_MESSAGE_ADDED,
+        case,
+        messageId=global_id("CaseMessage", message.id),
+        author=message.author.upper(),
+        internal=message.internal,
+    )
+
+
+async def sla_breached(case: Case, target: str) -> None:
+    await emit(T.CASE_SLA_BREACHED, case, target=target)
