@@ -10,12 +10,22 @@ from __future__ import annotations
 from services.events.consumers import broadcast, durable
 from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
-from services.flows import feed_invalidation, membership_points, purchase_recording
+from services.flows import (
+    feed_invalidation,
+    membership_points,
+    purchase_recording,
+    shipment_progress,
+)
+from services.logistics import demo as demo_carrier
+from services.logistics import lateness
 from services.membership import expiry as membership_expiry
 
 T = EventTypeName
 
 durable("purchase_recording", [T.ORDER_PAID])(purchase_recording.after_order_paid)
+durable("shipment_progress", [T.SHIPMENT_CREATED, T.SHIPMENT_UPDATED, T.SHIPMENT_DELIVERED])(
+    shipment_progress.after_shipment_event
+)
 broadcast("feed_invalidation", [T.SHOPPER_EVENTS_TRACKED])(feed_invalidation.after_events_tracked)
 durable("membership_paid", [T.ORDER_PAID])(membership_points.after_order_paid)
 durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order_refunded)
@@ -23,3 +33,9 @@ durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_ord
 durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_customer_registered)
 # Expiry notices, expiry and the daily tier review, where the workers run.
 WORKER_JOBS["membership-expiry"] = lambda runtime: membership_expiry.run_forever()
+# Shipments past their promise become late; the demo carrier moves demo parcels when on.
+WORKER_JOBS["logistics-lateness"] = lambda runtime: lateness.run_forever()
+if demo_carrier.interval_from_environment() > 0:
+    WORKER_JOBS["logistics-demo-carrier"] = lambda runtime: demo_carrier.run_forever(
+        demo_carrier.interval_from_environment()
+    )
