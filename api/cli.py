@@ -67,7 +67,7 @@ def cmd_import_catalog(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import_orders(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
-    from services.orders.importer import import_orders
+    from services.flows.order_import import import_orders
 
     path = Path(args.file)
     if not path.exists():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from services.analytics import purchases
 from services.events.records import EventRecord
 
@@ -12,8 +10,3 @@ async def after_order_paid(record: EventRecord) -> None:
     """Record the purchase of the order an `order.paid` event names (once: a repeat of the
     event, after a crash or a replay, finds it recorded and writes nothing)."""
     await purchases.record_order_purchases(order_ids=[int(record.aggregate_id)])
-
-
-async def after_orders_imported(*, order_ids: Iterable[int]) -> int:
-    """Record the purchases of imported orders that were bought; returns the events written."""
-    return await purchases.record_order_purchases(order_ids=order_ids)

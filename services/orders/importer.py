@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import pathlib
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -39,9 +40,10 @@ from models.catalog import Product, Variant
 from models.orders import Order, OrderEvent, OrderLine, OrderStatus
 from services import sql
 from services.catalog.importer import SOURCE, SOURCE_NAME, clean_title, import_catalog
-from services.flows import purchase_recording
 
 CURRENCY = "GBP"
+# Records the purchases of the given bought orders; returns the events written.
+PurchaseRecorder = Callable[[list[int]], Awaitable[int]]
 BATCH_SIZE = 1000
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
@@ -141,8 +143,14 @@ def read_invoices(path: pathlib.Path) -> list[Invoice]:
     return list(invoices.values())
 
 
-async def import_orders(*, path: pathlib.Path) -> dict[str, int]:
-    """Import products (via the catalog importer), customers and orders from the CSV."""
+async def import_orders(
+    *, path: pathlib.Path, record_purchases: PurchaseRecorder | None = None
+) -> dict[str, int]:
+    """Import products (via the catalog importer), customers and orders from the CSV.
+
+    `record_purchases` (given by the flow that runs the import) records what was bought, in
+    the import's transaction: this domain does not reach into analytics itself.
+    """
     catalog = await import_catalog(path=path)
     invoices = read_invoices(path)
     report: Counter[str] = Counter(invoices=len(invoices), products_created=catalog["created"])
@@ -207,7 +215,8 @@ async def import_orders(*, path: pathlib.Path) -> dict[str, int]:
         report["lines_created"] = len(order_lines)
         await _add_sales(sold)
         bought = [ids[i.external_ref] for i, _, s in planned if s != OrderStatus.CANCELLED]
-        report["purchase_events"] = await purchase_recording.after_orders_imported(order_ids=bought)
+        if record_purchases is not None:
+            report["purchase_events"] = await record_purchases(bought)
     return {key: report[key] for key in _REPORT_KEYS}
 
 

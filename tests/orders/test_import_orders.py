@@ -16,7 +16,8 @@ from models.accounts import User
 from models.analytics import BehaviourEvent, EventKind
 from models.catalog import Product
 from models.orders import Order, OrderLine, OrderStatus
-from services.orders.importer import import_orders, read_invoices
+from services.flows.order_import import import_orders
+from services.orders.importer import read_invoices
 
 HEADER = "invoice_no,stock_code,description,quantity,invoice_date,unit_price,customer_id,country\n"
 
