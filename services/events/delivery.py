@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import httpx
 import orjson
 from tortoise import connections
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from models.accounts import ApiKey
@@ -28,7 +29,7 @@ from models.events import WebhookDeliveryStatus as Status
 from services import clock
 from services.events import outbox, targets, webhooks
 from services.events.consumers import OWNER, durable
-from services.events.records import EventRecord
+from services.events.records import EventRecord, last_position
 from services.events.runtime import WORKER_JOBS, EventRuntime
 from services.events.types import SPECS, EventTypeName
 from services.sql import is_postgres, marks
@@ -101,13 +102,36 @@ PARTNER_TYPES = [name.value for name, spec in SPECS.items() if not spec.internal
 @durable("webhooks.fan-out", PARTNER_TYPES)
 async def fan_out(record: EventRecord) -> None:
     """One delivery per active endpoint that wants `record` (idempotent: one per pair)."""
-    endpoints = await WebhookEndpoint.filter(is_active=True).select_related("api_key")
-    for endpoint in endpoints:
+    for endpoint in await _active_endpoints(record.position):
         key: ApiKey = endpoint.api_key
         if key.revoked_at is None and webhooks.wants(endpoint, key, record):
-            await webhooks.owe(endpoint, [record])
+            try:
+                await webhooks.owe(endpoint, [record])
+            except IntegrityError:  # deleted since the list was read: nothing is owed to it
+                global _endpoints
+                _endpoints = None
             for wake in _wakers:
                 wake()
+
+
+_endpoints: tuple[float, int, list[WebhookEndpoint]] | None = None
+ENDPOINTS_TTL = 1.0
+
+
+async def _active_endpoints(position: int) -> list[WebhookEndpoint]:
+    """The active endpoints, read at most once a second during a burst.
+
+    Complete for every event up to the stream position read before them: an endpoint
+    created later starts after that position, so it wants none of those events. Changes to
+    existing endpoints show within ENDPOINTS_TTL (a disabled one is not sent to anyway).
+    """
+    global _endpoints
+    now = asyncio.get_running_loop().time()
+    if _endpoints is None or position > _endpoints[1] or now - _endpoints[0] > ENDPOINTS_TTL:
+        seen = await last_position()
+        rows = await WebhookEndpoint.filter(is_active=True).select_related("api_key")
+        _endpoints = (now, seen, list(rows))
+    return _endpoints[2]
 
 
 async def claim(limit: int) -> list[int]:
