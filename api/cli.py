@@ -95,6 +95,17 @@ def cmd_membership_expire(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_cases_sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from services.aftersales import close_solved, sla_sweep
+
+    async def work() -> tuple[int, int]:
+        return await sla_sweep(), await close_solved(days=args.days)
+
+    breached, closed = asyncio.run(_with_db(settings, work))
+    print(f"flagged {breached} SLA breaches, closed {closed} solved cases")
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from schema import schema_sdl
 
@@ -351,6 +362,14 @@ def build_parser() -> argparse.ArgumentParser:
         "membership-expire", help="announce and expire points, review tiers (the daily job)"
     )
     expire.set_defaults(func=cmd_membership_expire)
+
+    cases = sub.add_parser(
+        "cases-sweep", help="flag after-sales SLA breaches, close cases solved N days ago"
+    )
+    cases.add_argument(
+        "--days", type=int, default=None, help="default SHOPGRAPH_CASE_AUTOCLOSE_DAYS"
+    )
+    cases.set_defaults(func=cmd_cases_sweep)
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default=str(ROOT_DIR / "schema.graphql"))

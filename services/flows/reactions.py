@@ -7,11 +7,13 @@ must be idempotent; broadcast consumers run in every process (caches of that pro
 
 from __future__ import annotations
 
+from services.aftersales import closing as aftersales_closing
 from services.events.consumers import broadcast, durable
 from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
 from services.flows import (
     feed_invalidation,
+    late_shipment_case,
     membership_points,
     purchase_recording,
     shipment_progress,
@@ -31,6 +33,9 @@ durable("membership_paid", [T.ORDER_PAID])(membership_points.after_order_paid)
 durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order_refunded)
 durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_order_cancelled)
 durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_customer_registered)
+durable("aftersales_late_shipment", [T.SHIPMENT_LATE])(late_shipment_case.after_shipment_late)
+# SLA breaches and closing solved cases after N days.
+WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
 # Expiry notices, expiry and the daily tier review, where the workers run.
 WORKER_JOBS["membership-expiry"] = lambda runtime: membership_expiry.run_forever()
 # Shipments past their promise become late; the demo carrier moves demo parcels when on.
