@@ -25,6 +25,15 @@ BATCH = 500
 async def expire_due(*, at: datetime | None = None) -> int:
     """Expire every lot past its date that still holds points; returns the points expired."""
     at = at or clock.now()
+    total = 0
+    while True:
+        done, more = await _expire_batch(at)
+        total += done
+        if not more:
+            return total
+
+
+async def _expire_batch(at: datetime) -> tuple[int, bool]:
     rows = (
         await PointsLot.filter(remaining__gt=0, expires_at__lte=at)
         .limit(BATCH)
@@ -53,7 +62,7 @@ async def expire_due(*, at: datetime | None = None) -> int:
                     event={"expiredAt": lot.expires_at},
                 )
                 total += n
-    return total
+    return total, len(rows) == BATCH
 
 
 async def notify_expiring(*, at: datetime | None = None) -> int:

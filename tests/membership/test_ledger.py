@@ -217,16 +217,13 @@ async def test_expiry_announces_ahead_then_expires_what_is_left(terms) -> None:
     lot = await _lot(user.id, 60, days=20)
     await _lot(user.id, 40, days=200)
 
-    announced = await expiry.notify_expiring()
-    assert announced >= 1
+    # (the server's hourly pass may announce it first: either way, once)
+    await expiry.notify_expiring()
     event = await DomainEvent.filter(type="points.expiring", aggregate_id=str(user.id)).first()
     assert event is not None and event.payload["points"] == 60
-    assert (
-        await expiry.notify_expiring() == 0
-        or not await DomainEvent.filter(type="points.expiring", aggregate_id=str(user.id))
-        .offset(1)
-        .exists()
-    )
+    # A second pass announces nothing again
+    await expiry.notify_expiring()
+    assert await DomainEvent.filter(type="points.expiring", aggregate_id=str(user.id)).count() == 1
 
     await expiry.expire_due(at=clock.now() + timedelta(days=21))
     await lot.refresh_from_db()
