@@ -89,7 +89,7 @@ class WebhookEndpoint(Model):
     )
     url = fields.CharField(max_length=2000)
     event_types: fields.Field[list[str]] = fields.JSONField(default=list)
-    subscription_query = fields.TextField(null=True)
+    subscription_query: fields.Field[str | None] = fields.TextField(null=True)  # type: ignore[assignment]
     is_active = fields.BooleanField(default=True)
     disabled_reason = fields.CharField(max_length=200, default="")
     secret_ciphertext = fields.TextField()

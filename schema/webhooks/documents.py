@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import OperationDefinitionNode, OperationType, parse, print_ast, validate
@@ -45,22 +45,22 @@ class WebhookEventType(DomainEventType):
 
     @strawberry.field(description="The order, for order events the key may read.")
     async def order(self, info: Info) -> OrderType | None:
-        return await self._entity(info, OrderType, "order")  # type: ignore[no-any-return]
+        return await self._entity(info, OrderType, "order")
 
     @strawberry.field(description="The product, for product events.")
     async def product(self, info: Info) -> ProductType | None:
-        return await self._entity(info, ProductType, "product")  # type: ignore[no-any-return]
+        return await self._entity(info, ProductType, "product")
 
     @strawberry.field(description="The variant, for variant events.")
     async def variant(self, info: Info) -> VariantType | None:
-        return await self._entity(info, VariantType, "variant")  # type: ignore[no-any-return]
+        return await self._entity(info, VariantType, "variant")
 
 
 @strawberry.type
 class PayloadRoot:
     @strawberry.field(description="The event being delivered.")
     def event(self, info: Info) -> WebhookEventType:
-        record: EventRecord = info.root_value
+        record = cast(EventRecord, info.root_value)
         base = DomainEventType.from_record(record)
         return WebhookEventType(**vars(base), record=record)
 

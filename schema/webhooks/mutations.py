@@ -118,7 +118,7 @@ class WebhookMutation:
                 info,
                 api_key_id=optional_typed_pk(input.api_key_id, "ApiKey"),
                 url=input.url,
-                event_types=[str(t.value) for t in input.event_types],
+                event_types=[str(t) for t in input.event_types],
                 document=document,
             )
         except Failure as error:
@@ -138,7 +138,7 @@ class WebhookMutation:
                 endpoint=row,
                 changes=service.EndpointChanges(
                     url=input.url,
-                    event_types=[str(t.value) for t in input.event_types]
+                    event_types=[str(t) for t in input.event_types]
                     if input.event_types is not None
                     else None,
                     subscription_query=_document(query),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Self
+from typing import ClassVar, Self, cast
 
 import strawberry
 from strawberry import relay
@@ -162,7 +162,7 @@ class WebhookDeliveryType(WebhookNode):
             else None,
             delivered_at=row.delivered_at,
             created_at=row.created_at,
-            payload=row.payload,
+            payload=cast(JSON, row.payload),
             endpoint_id=row.endpoint_id,  # type: ignore[attr-defined]
         )
 
