@@ -52,6 +52,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType as Operation
 
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from services.ratelimit import Decision, RateLimiter, retry_after_header
@@ -298,15 +299,22 @@ class QueryCost(SchemaExtension):
             context.variables,
         )
         self.cost = cost
+        refusal: GraphQLError | None = None
         if cost is not None and cost > self.max_cost:
             logger.info("refused: operation cost %s over the limit of %s", cost, self.max_cost)
-            context.result = ExecutionResult(data=None, errors=[self._too_costly(cost)])
+            refusal = self._too_costly(cost)
         elif cost is not None and self.limiter is not None:
             client = client_key(context.context)
             self.decision = await self.limiter.acquire(client, cost)
             if self.decision is not None and not self.decision.allowed:
                 logger.info("throttled: %s, cost %s", client, cost)
-                context.result = ExecutionResult(data=None, errors=[self._throttled()])
+                refusal = self._throttled()
+        if refusal is not None:
+            # strawberry runs a subscription whatever `result` says; an error raised here
+            # ends it before it starts (sent as its only result).
+            if context.operation_type is Operation.SUBSCRIPTION:
+                raise refusal
+            context.result = ExecutionResult(data=None, errors=[refusal])
         yield
 
     def _too_costly(self, cost: int) -> GraphQLError:

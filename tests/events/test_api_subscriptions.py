@@ -309,3 +309,19 @@ async def test_guests_on_the_same_stream_share_one_execution_and_each_gets_the_e
     assert len(set(events)) == 1
     assert again["id"] == "b"
     assert again["payload"]["data"]["stockChanges"]["event"]["id"] != events[0]
+
+
+async def test_the_cost_and_token_limits_refuse_a_subscription_before_it_starts() -> None:
+    from resolvers.context import Context
+    from schema import build_schema
+
+    document = """subscription { stockChanges(productId: "UHJvZHVjdDox") {
+      stock variant { id product { id } } } }"""
+    for schema, code in (
+        (build_schema(max_cost=1), "QUERY_TOO_COSTLY"),
+        (build_schema(max_tokens=10), "GRAPHQL_PARSE_FAILED"),
+    ):
+        results = await schema.stream(document, context_value=Context(request=None))
+        first = await anext(results)
+        assert first.data is None
+        assert [e.extensions["code"] for e in first.errors or []] == [code]
