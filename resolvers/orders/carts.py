@@ -7,9 +7,11 @@ from datetime import date
 from models.orders import Cart, DeliveryMethod
 from resolvers.context import Info
 from resolvers.orders.access import cart_token, viewer_email, viewer_id
+from services.flows import member_pricing
 from services.orders import cart as cart_service
 from services.orders import checkout as checkout_service
 from services.orders import details as details_service
+from services.orders.pricing import Pricing
 
 
 async def my_cart(info: Info, *, token: str | None) -> Cart | None:
@@ -119,3 +121,12 @@ async def complete(
     )
     info.context.loaders.orders.forget_order(result.order.id)
     return result
+
+
+async def points_to_earn(info: Info, pricing: Pricing) -> int:
+    """The points the signed-in customer's cart would earn if paid now (0 for guests)."""
+    return await member_pricing.points_to_earn(
+        user_id=viewer_id(info),
+        line_totals=[line.total for line in pricing.lines],
+        points_discount=pricing.points.amount,
+    )

@@ -12,6 +12,7 @@ from strawberry import relay
 from models import orders as m
 from models.orders import Cart, CartLine
 from resolvers.context import Info
+from resolvers.orders import carts
 from resolvers.orders.access import can_see_cart
 from schema.catalog.types import Money, VariantType
 from schema.nodes import node_pk
@@ -224,6 +225,13 @@ class CartType(OwnedNode):
     @strawberry.field(description="Subtotal, discounts, shipping, points and total, as of now.")
     async def totals(self, info: Info) -> CheckoutTotals:
         return CheckoutTotals.from_pricing(await self._pricing(info))
+
+    @strawberry.field(
+        description='"You will earn N points": what paying this cart now would earn the '
+        "signed-in customer (pending until the return window passes); 0 for guests."
+    )
+    async def points_to_earn(self, info: Info) -> int:
+        return await carts.points_to_earn(info, await self._pricing(info))
 
     @strawberry.field(
         description="What checkoutComplete would refuse right now: a line out of stock or "

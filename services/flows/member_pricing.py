@@ -35,6 +35,14 @@ async def spend_points(*, user_id: int, order_id: int, points: int, amount: Deci
         ) from None
 
 
+async def points_to_earn(
+    *, user_id: int | None, line_totals: list[Decimal], points_discount: Decimal
+) -> int:
+    """What a cart would earn if paid now: its goods after coupons and points."""
+    amounts = membership.goods_paid(line_totals, points_discount)
+    return await membership.preview_for_goods(user_id=user_id, amounts=amounts)
+
+
 async def perks(*, user_id: int | None) -> Perks:
     """The member's perks (none for guests)."""
     return await membership.perks_for(user_id)

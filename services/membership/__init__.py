@@ -2,7 +2,13 @@
 (through a flow in services/flows/): quoting and spending points, earning, reversing an
 order's points, and the perks of a member."""
 
-from services.membership.earning import PaidLine, earn_for_order, earn_once, goods_paid
+from services.membership.earning import (
+    PaidLine,
+    earn_for_order,
+    earn_once,
+    goods_paid,
+    preview_for_goods,
+)
 from services.membership.perks import Perks, perks_for
 from services.membership.reversal import Extent, reverse_order
 from services.membership.spending import Quote, quote, spend_for_order
@@ -18,6 +24,7 @@ __all__ = [
     "evaluate_tier",
     "goods_paid",
     "perks_for",
+    "preview_for_goods",
     "quote",
     "reverse_order",
     "spend_for_order",

@@ -118,6 +118,20 @@ async def earn_for_order(
     return Earned(total)
 
 
+async def preview_for_goods(*, user_id: int | None, amounts: Sequence[Decimal]) -> int:
+    """The points goods paid for `amounts` (one per line) would earn now, by today's rule and
+    the member's tier: what a cart shows as "you will earn N points"."""
+    if user_id is None:
+        return 0
+    rule = await rules.active_rule(RuleKind.PURCHASE)
+    if rule is None:
+        return 0
+    account = await MemberAccount.get_or_none(user_id=user_id)
+    factor = rules.multiplier(rule, await _tier(account) if account else None)
+    per_unit = Decimal(rule.points_per_unit) * factor
+    return sum(max(rules.whole_points(amount * per_unit), 0) for amount in amounts)
+
+
 async def earn_once(
     *, user_id: int, kind: RuleKind, reference: str, reason: str, at: datetime | None = None
 ) -> Earned:

@@ -8,6 +8,7 @@ import asyncio
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from services.orders import details, refunds
 from services.orders.lifecycle import Actor
 from services.orders.pricing import price_cart
 from tests.conftest import using_postgres
-from tests.factories import create_flash_price, create_user, create_variant
+from tests.factories import auth_headers, create_flash_price, create_user, create_variant
 from tests.membership._helpers import settle
 from tests.membership.conftest import order_id
 from tests.orders._helpers import place, ready_cart
@@ -166,3 +167,15 @@ async def test_a_checkout_racing_staff_deductions_of_the_same_points_lets_one_wi
         assert order.points_discount == D(spent) / 100
     assert spent + 600 * deducted <= 1000
     assert (await ledger.balances(user.id)).available == 1000 - spent - 600 * deducted
+
+
+CART_PREVIEW = "{ cart { pointsToEarn totals { total { amount } } } }"
+
+
+async def test_the_cart_says_how_many_points_it_would_earn(gql: Any, ladder, rule) -> None:
+    await rule(points_per_unit=D(1))
+    silver = await _member(ladder["silver"])
+    await _cart(silver, "30.00", 2)
+    body = await gql(CART_PREVIEW, **auth_headers(silver))
+    # 60.00 less Silver's 5% = 57.00 of goods, x 1.5 = 85.5: 85 points
+    assert body["data"]["cart"]["pointsToEarn"] == 85
