@@ -12,6 +12,7 @@ from starlette.requests import HTTPConnection
 
 from models.accounts import ApiKey, User
 from resolvers.accounts.loaders import AccountLoaders
+from resolvers.aftersales.loaders import AftersalesLoaders
 from resolvers.catalog.loaders import CatalogLoaders
 from resolvers.events.loaders import WebhookLoaders
 from resolvers.logistics.loaders import LogisticsLoaders
@@ -46,6 +47,10 @@ class Loaders:
     @cached_property
     def membership(self) -> MembershipLoaders:
         return MembershipLoaders()
+
+    @cached_property
+    def aftersales(self) -> AftersalesLoaders:
+        return AftersalesLoaders()
 
 
 @dataclass

@@ -12,6 +12,7 @@ from strawberry import relay
 
 from resolvers.context import Info
 from schema.accounts import AccountMutation, AccountQuery
+from schema.aftersales import AftersalesMutation, AftersalesQuery
 from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogMutation, CatalogQuery
 from schema.events import EventsSubscription
@@ -48,6 +49,7 @@ class Query(
     FeedQuery,
     WebhookQuery,
     MembershipQuery,
+    AftersalesQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
@@ -78,6 +80,7 @@ class Mutation(
     FeedMutation,
     WebhookMutation,
     MembershipMutation,
+    AftersalesMutation,
 ):
     pass
 

@@ -7,7 +7,7 @@ decisions, the return policy and preview, SLA and closing jobs.
 from services.aftersales.cases import LineRequest, customer_reply, open_case, staff_message
 from services.aftersales.closing import close_solved, rate
 from services.aftersales.policy import Policy, from_environment, returnable
-from services.aftersales.preview import Preview, preview
+from services.aftersales.preview import Preview, preview_return
 from services.aftersales.sla import sweep as sla_sweep
 from services.aftersales.staff import Inspection, approve, assign, close, decline, receive, resolve
 
@@ -24,7 +24,7 @@ __all__ = [
     "decline",
     "from_environment",
     "open_case",
-    "preview",
+    "preview_return",
     "rate",
     "receive",
     "resolve",

@@ -34,6 +34,12 @@ class LineRequest:
     quantity: int
 
 
+def check_text(value: str, limit: int, field: str) -> str:
+    if len(value) > limit:
+        raise error(C.TOO_LONG, f"At most {limit} characters.", field=field)
+    return value
+
+
 def check_urls(urls: Sequence[str], field: str) -> list[str]:
     if len(urls) > MAX_URLS:
         raise error(C.URL_INVALID, f"At most {MAX_URLS} URLs.", field=field)
@@ -92,6 +98,8 @@ async def open_case(
     if reason == CaseReason.OTHER and not reason_note.strip():
         raise error(C.NOTE_REQUIRED, "Say what the reason is.", field="reasonNote")
     photos = check_urls(photo_urls, "photoUrls")
+    check_text(reason_note, 500, "reasonNote")
+    check_text(description, 10_000, "description")
     if order_id is None and (kind in workflow.GOODS_KINDS or lines):
         raise error(C.LINES_REQUIRED, f"A {kind.value} is about an order's lines.", field="orderId")
     now = clock.now()
@@ -203,6 +211,7 @@ async def _add(
     attachments: list[str],
     internal: bool,
 ) -> CaseMessage:
+    check_text(body, 10_000, "body")
     if not body.strip():
         raise error(C.NOTE_REQUIRED, "The message is empty.", field="body")
     message = await CaseMessage.create(

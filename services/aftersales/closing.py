@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from models.aftersales import Case, CaseStatus
 from services import clock
 from services.aftersales import policy, sla, workflow
-from services.aftersales.cases import locked_case
+from services.aftersales.cases import check_text, locked_case
 from services.aftersales.errors import AftersalesErrorCode, error
 from services.errors import DomainError
 from services.transactions import transaction
@@ -23,6 +23,7 @@ async def rate(*, case_id: int, customer_id: int, rating: int, comment: str = ""
     """The customer's 1-5 rating of a solved or resolved case, once."""
     if not 1 <= rating <= 5:
         raise error(C.RATING_INVALID, "Rate from 1 to 5.", field="rating")
+    check_text(comment, 2000, "comment")
     async with transaction():
         case = await locked_case(case_id)
         if case.customer_id != customer_id:

@@ -86,7 +86,7 @@ def compute(
     return result, _cents(shipping)
 
 
-async def preview(
+async def preview_return(
     *,
     order_id: int,
     units: Mapping[int, int],

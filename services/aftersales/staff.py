@@ -22,7 +22,7 @@ from models.aftersales import (
 from models.orders import Order, OrderLine
 from services import clock
 from services.aftersales import policy, preview, workflow
-from services.aftersales.cases import locked_case
+from services.aftersales.cases import check_text, check_urls, locked_case
 from services.aftersales.errors import AftersalesErrorCode, error
 from services.transactions import transaction
 
@@ -45,6 +45,8 @@ def _responded(case: Case) -> dict[str, Any]:
 
 async def approve(*, case_id: int, label_url: str = "") -> Case:
     """Approve a return, exchange or repair; the customer may send the items now."""
+    if label_url:
+        check_urls([label_url], "labelUrl")
     async with transaction():
         case = await locked_case(case_id)
         await workflow.move(case, S.APPROVED, changes=_responded(case))
@@ -55,6 +57,7 @@ async def approve(*, case_id: int, label_url: str = "") -> Case:
 
 
 async def decline(*, case_id: int, reason: DeclineReason, note: str = "") -> Case:
+    check_text(note, 500, "note")
     if reason == DeclineReason.OTHER and not note.strip():
         raise error(C.NOTE_REQUIRED, "Say why the case is declined.", field="note")
     async with transaction():
@@ -73,6 +76,8 @@ async def receive(*, case_id: int, inspections: Sequence[Inspection]) -> Case:
             raise error(C.TRANSITION_NOT_ALLOWED, "The case is not awaiting items.", field="caseId")
         lines = {line.id: line for line in await CaseLine.filter(case_id=case.id)}
         given = {i.case_line_id: i for i in inspections}
+        for inspection in inspections:
+            check_text(inspection.note, 500, "inspections")
         if set(given) - set(lines):
             raise error(C.LINE_NOT_FOUND, "A line is not part of this case.", field="inspections")
         if set(lines) - set(given):

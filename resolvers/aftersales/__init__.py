@@ -1,0 +1,1 @@
+"""After-sales cases for customers, staff (MANAGE_TICKETS) and partner keys (READ_TICKETS)."""

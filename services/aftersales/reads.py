@@ -1,0 +1,45 @@
+"""Case lists: a customer's own (newest first) and the staff queue (what is due first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.queryset import QuerySet
+
+from models.aftersales import Case, CaseKind, CasePriority, CaseStatus
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: CaseStatus | None = None
+    kind: CaseKind | None = None
+    priority: CasePriority | None = None
+    breached: bool | None = None
+    customer_id: int | None = None
+    assignee_id: int | None = None
+
+
+def case_query(filters: CaseFilter, *, queue: bool) -> QuerySet[Case]:
+    query = Case.all()
+    if filters.customer_id is not None:
+        query = query.filter(customer_id=filters.customer_id)
+    if filters.status is not None:
+        query = query.filter(status=filters.status)
+    if filters.kind is not None:
+        query = query.filter(kind=filters.kind)
+    if filters.priority is not None:
+        query = query.filter(priority=filters.priority)
+    if filters.assignee_id is not None:
+        query = query.filter(assignee_id=filters.assignee_id)
+    if filters.breached is not None:
+        query = query.filter(breached_at__isnull=not filters.breached)
+    return query.order_by("resolution_due", "id") if queue else query.order_by("-created_at", "-id")
+
+
+async def list_cases(*, query: QuerySet[Case], offset: int, limit: int) -> tuple[list[Case], bool]:
+    rows = list(await query.offset(offset).limit(limit + 1))
+    return rows[:limit], len(rows) > limit
+
+
+async def count_cases(*, query: QuerySet[Case]) -> int:
+    return await query.count()
