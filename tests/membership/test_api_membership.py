@@ -149,3 +149,21 @@ async def test_staff_adjustments_need_the_permission_and_a_reason(gql: Any) -> N
     assert short["data"]["membershipAdjustPoints"]["errors"][0]["code"] == "INSUFFICIENT_POINTS"
     wrong_id = await gql(ADJUST, {"input": {**given, "userId": _gid("Product", 1)}}, **staff)
     assert wrong_id["data"]["membershipAdjustPoints"]["errors"][0]["code"] == "INVALID_ID"
+
+
+LIABILITY = (
+    "{ membershipLiability { outstanding pending owed value currency expiring { month points } } }"
+)
+
+
+async def test_the_liability_report_is_for_membership_staff(gql: Any) -> None:
+    customer = await create_user()
+    refused = await gql(LIABILITY, **auth_headers(customer))
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    staff = auth_headers(await create_user(permissions=[Permission.MANAGE_MEMBERSHIP]))
+    before = (await gql(LIABILITY, **staff))["data"]["membershipLiability"]
+    await _with_points(customer.id, 300)
+    after = (await gql(LIABILITY, **staff))["data"]["membershipLiability"]
+    assert after["outstanding"] - before["outstanding"] == 300
+    assert Decimal(after["value"]) - Decimal(before["value"]) == Decimal("3.00")
+    assert after["currency"] == "EUR" and after["expiring"]
