@@ -363,3 +363,24 @@ async def test_fan_out_is_idempotent(register: Register) -> None:
     await webhooks.owe(endpoint, [record])
     await webhooks.owe(endpoint, [record])
     assert await WebhookDelivery.filter(endpoint_id=endpoint.id).count() == 1
+
+
+async def test_payloads_are_dropped_after_the_retention_window(register: Register) -> None:
+    with receiver() as box:
+        endpoint, _ = await register(box.url)
+        await _emit(_aggregate())
+        await _emit(_aggregate())
+        old, recent = await _attempted(endpoint, 2)
+        await WebhookDelivery.filter(id=old.id).update(
+            created_at=clock.now() - delivery.CONFIG.retention - timedelta(minutes=1)
+        )
+        assert await delivery.forget_old_payloads() >= 1
+        await old.refresh_from_db()
+        await recent.refresh_from_db()
+        assert old.payload is None and recent.payload is not None
+        with pytest.raises(DomainError) as expired:
+            await webhooks.redeliver(delivery=old)
+        assert expired.value.code == "PAYLOAD_EXPIRED"
+        await webhooks.redeliver(delivery=recent)
+        await _until(lambda: _has(box, 3))
+    assert box.requests[2].headers["webhook-id"] == recent.event_id
