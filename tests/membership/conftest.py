@@ -13,7 +13,8 @@ import pytest
 
 from models.membership import EarningRule, MembershipProgram, RuleKind, Tier
 from services import clock
-from services.membership import rules
+from services.membership import PaidLine, earn_for_order, rules
+from services.membership.earning import Earned
 
 _orders = itertools.count(10_000_000)
 
@@ -21,6 +22,17 @@ _orders = itertools.count(10_000_000)
 def order_id() -> int:
     """An order id no real order has (lots and entries reference orders by id only)."""
     return next(_orders)
+
+
+async def earn(user_id: int, *lines: PaidLine, order: int | None = None) -> Earned:
+    """Points for an order paid now with these lines (a fresh order id unless given)."""
+    return await earn_for_order(
+        user_id=user_id,
+        order_id=order if order is not None else order_id(),
+        lines=list(lines),
+        currency="EUR",
+        paid_at=clock.now(),
+    )
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import pytest
 from models.accounts import Permission
 from models.membership import EarningRule, PointsLot
 from services import clock
-from services.membership import Extent, PaidLine, earn_for_order, reverse_order
+from services.membership import Extent, PaidLine, reverse_order
 from tests.factories import auth_headers, create_user
-from tests.membership.conftest import order_id
+from tests.membership.conftest import earn, order_id
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -59,10 +59,7 @@ async def test_staff_create_a_dated_rule_and_points_earned_before_keep_their_rul
     ]
     user = await create_user()
     order = order_id()
-    await earn_for_order(
-        user_id=user.id, order_id=order, lines=[PaidLine(1, 2, Decimal("50.00"))],
-        currency="EUR", paid_at=clock.now(),
-    )  # fmt: skip
+    await earn(user.id, PaidLine(1, 2, Decimal("50.00")), order=order)
 
     # A richer rule from now on
     later = await gql(CREATE_RULE, {"input": {

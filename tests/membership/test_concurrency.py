@@ -9,13 +9,11 @@ from decimal import Decimal
 import pytest
 
 from models.membership import PointsLot, ShortfallPolicy
-from services import clock
 from services.errors import DomainError
 from services.membership import (
     Extent,
     PaidLine,
     admin,
-    earn_for_order,
     ledger,
     reverse_order,
     spend_for_order,
@@ -23,7 +21,7 @@ from services.membership import (
 from services.transactions import transaction
 from tests.conftest import using_postgres
 from tests.factories import create_user
-from tests.membership.conftest import order_id
+from tests.membership.conftest import earn, order_id
 
 pytestmark = [
     pytest.mark.usefixtures("database"),
@@ -65,10 +63,7 @@ async def test_a_refund_racing_checkouts_never_leaves_a_negative_lot_or_a_hidden
     await rule(points_per_unit=Decimal(1))
     user = await create_user()
     order = order_id()
-    await earn_for_order(
-        user_id=user.id, order_id=order, lines=[PaidLine(1, 1, Decimal("100.00"))],
-        currency="EUR", paid_at=clock.now(),
-    )  # fmt: skip
+    await earn(user.id, PaidLine(1, 1, Decimal("100.00")), order=order)
 
     async def refund() -> bool:
         await reverse_order(user_id=user.id, order_id=order, extent=Extent(full=True), key="race")

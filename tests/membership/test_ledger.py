@@ -27,7 +27,7 @@ from services.membership import (
 )
 from services.transactions import transaction
 from tests.factories import create_user
-from tests.membership.conftest import order_id
+from tests.membership.conftest import earn, order_id
 
 pytestmark = pytest.mark.usefixtures("database")
 D = Decimal
@@ -78,10 +78,7 @@ async def test_purchase_points_are_pending_until_the_return_window_passes(rule, 
     user = await create_user()
 
     # When an order with 80.00 of goods is paid
-    earned = await earn_for_order(
-        user_id=user.id, order_id=order_id(), lines=[PaidLine(1, 1, D("80.00"))],
-        currency="EUR", paid_at=clock.now(),
-    )  # fmt: skip
+    earned = await earn(user.id, PaidLine(1, 1, D("80.00")))
 
     # Then 80 points are pending, none can be spent, and after 14 days all are available
     assert earned.points == 80
@@ -122,10 +119,7 @@ async def test_a_partial_return_takes_back_what_those_lines_earned_with_their_ru
     old = await rule(points_per_unit=D(2))
     user = await create_user()
     order = order_id()
-    await earn_for_order(
-        user_id=user.id, order_id=order, currency="EUR", paid_at=clock.now(),
-        lines=[PaidLine(101, 3, D("30.00")), PaidLine(102, 1, D("50.00"))],
-    )  # fmt: skip
+    await earn(user.id, PaidLine(101, 3, D("30.00")), PaidLine(102, 1, D("50.00")), order=order)
     # And then the rule changes to 10 points per unit
     await rule(points_per_unit=D(10))
 
@@ -153,10 +147,7 @@ async def test_refund_after_spending_records_the_shortfall_as_debt(rule, terms) 
     await rule(points_per_unit=D(1))
     user = await create_user()
     order = order_id()
-    await earn_for_order(
-        user_id=user.id, order_id=order, lines=[PaidLine(1, 1, D("100.00"))],
-        currency="EUR", paid_at=clock.now(),
-    )  # fmt: skip
+    await earn(user.id, PaidLine(1, 1, D("100.00")), order=order)
     await _spend(user.id, 70)
 
     # When the earning order is refunded in full
@@ -167,10 +158,7 @@ async def test_refund_after_spending_records_the_shortfall_as_debt(rule, terms) 
     assert (await ledger.balances(user.id)).debt == 70
     shortfall = await PointsEntry.get(user_id=user.id, kind=EntryKind.SHORTFALL)
     assert shortfall.points == -70
-    await earn_for_order(
-        user_id=user.id, order_id=order_id(), lines=[PaidLine(2, 1, D("100.00"))],
-        currency="EUR", paid_at=clock.now(),
-    )  # fmt: skip
+    await earn(user.id, PaidLine(2, 1, D("100.00")))
     after = await ledger.balances(user.id)
     assert (after.available, after.debt) == (30, 0)
 
@@ -182,10 +170,7 @@ async def test_reduce_refund_policy_values_the_shortfall_and_keeps_balance_at_ze
     await rule(points_per_unit=D(1))
     user = await create_user()
     order = order_id()
-    await earn_for_order(
-        user_id=user.id, order_id=order, lines=[PaidLine(1, 1, D("100.00"))],
-        currency="EUR", paid_at=clock.now(),
-    )  # fmt: skip
+    await earn(user.id, PaidLine(1, 1, D("100.00")), order=order)
     await _spend(user.id, 100)
     await reverse_order(user_id=user.id, order_id=order, extent=Extent(full=True), key="r")
     shortfall = await PointsEntry.get(user_id=user.id, kind=EntryKind.SHORTFALL)
@@ -271,10 +256,7 @@ async def test_the_liability_report_counts_outstanding_pending_and_expiry_months
     await terms(pending_days=14)
     await rule(points_per_unit=D(1))
     user = await create_user()
-    await earn_for_order(
-        user_id=user.id, order_id=order_id(), lines=[PaidLine(1, 1, D("25.00"))],
-        currency="EUR", paid_at=clock.now(),
-    )  # fmt: skip
+    await earn(user.id, PaidLine(1, 1, D("25.00")))
     await _lot(user.id, 75, days=40)
     after = await report.liability()
     assert after.outstanding - before.outstanding == 100

@@ -14,16 +14,15 @@ import pytest
 
 from models.membership import MemberAccount, PointsEntry, Tier
 from models.orders import Order, OrderStatus
-from services import clock
 from services.errors import DomainError
-from services.membership import PaidLine, admin, earn_for_order, ledger, perks_for
+from services.membership import PaidLine, admin, ledger, perks_for
 from services.orders import details, refunds
 from services.orders.lifecycle import Actor
 from services.orders.pricing import price_cart
 from tests.conftest import using_postgres
 from tests.factories import auth_headers, create_flash_price, create_user, create_variant
 from tests.membership._helpers import settle
-from tests.membership.conftest import order_id
+from tests.membership.conftest import earn
 from tests.orders._helpers import place, ready_cart
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -76,10 +75,7 @@ async def test_the_points_multiplier_of_the_tier_applies_when_earning(ladder, ru
     await terms(pending_days=0)
     await rule(points_per_unit=D(1))
     silver = await _member(ladder["silver"])
-    earned = await earn_for_order(
-        user_id=silver.id, order_id=order_id(), lines=[PaidLine(1, 1, D("41.00"))],
-        currency="EUR", paid_at=clock.now(),
-    )  # fmt: skip
+    earned = await earn(silver.id, PaidLine(1, 1, D("41.00")))
     assert earned.points == 61  # 41 x 1.5 = 61.5, never rounded up
 
 
