@@ -121,8 +121,15 @@ async def test_out_of_stock_filter_is_the_complement(gql: Any) -> None:
 
 
 async def test_tag_brand_and_certification_filters(gql: Any) -> None:
-    sample = _nodes(await gql(PRODUCTS_PAGE, {"first": 100}))
-    tagged = next(n for n in sample if n["tags"] and n["brand"] and n["certifications"])
+    # Other tests add bare products that list first: page until a demo product qualifies.
+    tagged, after = None, None
+    while tagged is None:
+        page = await gql(PRODUCTS_PAGE, {"first": 100, "after": after, "sort": "NAME"})
+        sample = _nodes(page)
+        tagged = next((n for n in sample if n["tags"] and n["brand"] and n["certifications"]), None)
+        info = page["data"]["products"]["pageInfo"]
+        assert tagged is not None or info["hasNextPage"], "no product has tags, brand, certificate"
+        after = info["endCursor"]
     tag = tagged["tags"][0]["slug"]
     brand = tagged["brand"]["slug"]
     scheme = tagged["certifications"][0]["scheme"]
