@@ -29,6 +29,7 @@ logger = logging.getLogger("shopgraph.events.consumers")
 Handler = Callable[[EventRecord], Awaitable[None]]
 LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 8
+SAVE_EVERY = 25
 OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
@@ -75,27 +76,40 @@ async def _take_lease(name: str) -> EventConsumer | None:
 
 
 async def run_once(consumer: Consumer, *, limit: int = 200) -> int:
-    """Handle what `consumer` has not yet handled; the number handled (0 if another has it)."""
+    """Handle what `consumer` has not yet handled; the number handled (0 if another has it).
+
+    The cursor is saved every `SAVE_EVERY` events and before returning: a crash in between
+    hands at most that many events to the next owner again (handlers are idempotent).
+    """
     row = await _take_lease(consumer.name)
     if row is None:
         return 0
-    handled = 0
-    for record in await read_after(row.position, types=consumer.types, limit=limit):
-        try:
-            await consumer.handle(record)
-        except Exception as error:
-            row.attempts += 1
-            row.last_error = f"{record.id}: {error}"[:500]
-            if row.attempts < MAX_ATTEMPTS:
-                await row.save(update_fields=["attempts", "last_error", "updated_at"])
-                logger.warning("%s failed on %s (%s)", consumer.name, record.id, row.attempts)
-                return handled
-            logger.exception("%s gave up on event %s", consumer.name, record.id)
-        row.position = record.position
-        row.attempts = 0
-        row.lease_until = clock.now() + LEASE
-        await row.save(update_fields=["position", "attempts", "lease_until", "updated_at"])
-        handled += 1
+    handled = unsaved = 0
+    fields = ["position", "attempts", "last_error", "lease_until", "updated_at"]
+    try:
+        for record in await read_after(row.position, types=consumer.types, limit=limit):
+            try:
+                await consumer.handle(record)
+            except Exception as error:
+                row.attempts += 1
+                row.last_error = f"{record.id}: {error}"[:500]
+                if row.attempts < MAX_ATTEMPTS:
+                    logger.warning("%s failed on %s (%s)", consumer.name, record.id, row.attempts)
+                    unsaved += 1
+                    return handled
+                logger.exception("%s gave up on event %s", consumer.name, record.id)
+            row.position = record.position
+            row.attempts = 0
+            handled += 1
+            unsaved += 1
+            if unsaved >= SAVE_EVERY:
+                row.lease_until = clock.now() + LEASE
+                await row.save(update_fields=fields)
+                unsaved = 0
+    finally:
+        if unsaved:
+            row.lease_until = clock.now() + LEASE
+            await row.save(update_fields=fields)
     return handled
 
 
