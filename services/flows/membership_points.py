@@ -70,7 +70,11 @@ async def after_order_refunded(record: EventRecord) -> None:
     if user_id is None or order_id is None:
         return
     await membership.reverse_order(
-        user_id=user_id, order_id=order_id, extent=_extent(record.payload), key=record.id
+        user_id=user_id,
+        order_id=order_id,
+        extent=_extent(record.payload),
+        key=record.id,
+        currency=str(record.payload.get("currency") or "EUR"),
     )
     await membership.evaluate_tier(user_id=user_id)
 
@@ -81,7 +85,11 @@ async def after_order_cancelled(record: EventRecord) -> None:
     if user_id is None or order_id is None:
         return
     await membership.reverse_order(
-        user_id=user_id, order_id=order_id, extent=membership.Extent(full=True), key=record.id
+        user_id=user_id,
+        order_id=order_id,
+        extent=membership.Extent(full=True),
+        key=record.id,
+        currency=str(record.payload.get("currency") or "EUR"),
     )
     await membership.evaluate_tier(user_id=user_id)
 

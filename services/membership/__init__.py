@@ -10,7 +10,7 @@ from services.membership.earning import (
     preview_for_goods,
 )
 from services.membership.perks import Perks, perks_for
-from services.membership.reversal import Extent, reverse_order
+from services.membership.reversal import Extent, reverse_order, shortfall_preview
 from services.membership.spending import Quote, quote, spend_for_order
 from services.membership.tiers import evaluate as evaluate_tier
 
@@ -27,5 +27,6 @@ __all__ = [
     "preview_for_goods",
     "quote",
     "reverse_order",
+    "shortfall_preview",
     "spend_for_order",
 ]

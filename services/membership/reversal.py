@@ -55,7 +55,25 @@ class Reversed:
     restored: int
 
 
-async def reverse_order(*, user_id: int, order_id: int, extent: Extent, key: str) -> Reversed:
+async def shortfall_preview(
+    *, user_id: int, order_id: int, extent: Extent, currency: str
+) -> tuple[int, Decimal]:
+    """Points a refund to `extent` could not take back (already spent) and their value in
+    `currency`: what a refund under REDUCE_REFUND withholds, asked before it is made."""
+    short = 0
+    for lot in await PointsLot.filter(order_id=order_id, user_id=user_id):
+        target = rules.whole_points(
+            Decimal(lot.points) * extent.of_line(lot.order_line_id, lot.quantity)
+        )
+        due = max(target - lot.reversed, 0)
+        short += due - min(due, lot.remaining)
+    unit = rules.point_value(await rules.program(), currency) or Decimal(0)
+    return short, (unit * short).quantize(CENT)
+
+
+async def reverse_order(
+    *, user_id: int, order_id: int, extent: Extent, key: str, currency: str = "EUR"
+) -> Reversed:
     """Bring the order's points to `extent`: take back earned points, record any shortfall
     (points already spent), return spent points, and lower the qualifying spend."""
     key = f"order:{order_id}:{key}"
@@ -91,7 +109,7 @@ async def reverse_order(*, user_id: int, order_id: int, extent: Extent, key: str
                 account.debt += shortfall
                 await account.save(update_fields=["debt", "updated_at"])
             else:
-                unit = rules.point_value(terms, "EUR") or Decimal(0)
+                unit = rules.point_value(terms, currency) or Decimal(0)
                 value = (unit * shortfall).quantize(CENT)
             await ledger.record(
                 user_id=user_id,

@@ -23,6 +23,7 @@ from services.membership import (
     ledger,
     report,
     reverse_order,
+    shortfall_preview,
     spend_for_order,
 )
 from services.transactions import transaction
@@ -172,6 +173,11 @@ async def test_reduce_refund_policy_values_the_shortfall_and_keeps_balance_at_ze
     order = order_id()
     await earn(user.id, PaidLine(1, 1, D("100.00")), order=order)
     await _spend(user.id, 100)
+    # Before refunding, the refund can ask what it should withhold
+    preview = await shortfall_preview(
+        user_id=user.id, order_id=order, extent=Extent(full=True), currency="EUR"
+    )
+    assert preview == (100, D("1.00"))
     await reverse_order(user_id=user.id, order_id=order, extent=Extent(full=True), key="r")
     shortfall = await PointsEntry.get(user_id=user.id, kind=EntryKind.SHORTFALL)
     assert shortfall.value == D("1.00")
