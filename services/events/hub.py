@@ -136,10 +136,10 @@ class Hub:
                     if len(backlog) < 500:
                         break
             while True:
-                record = await listener.queue.get()
-                if record is None:
+                live = await listener.queue.get()
+                if live is None:
                     raise ListenerOverflow(f"fell behind after position {seen}")
-                if record.position <= seen:
+                if live.position <= seen:
                     continue
-                seen = record.position
-                yield record
+                seen = live.position
+                yield live

@@ -54,7 +54,7 @@ class Relay:
             if not is_postgres(conn):
                 yield True
                 return
-            async with conn.acquire_connection() as raw:  # type: ignore[attr-defined]
+            async with conn.acquire_connection() as raw:
                 got = await raw.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY)
                 try:
                     yield bool(got)
@@ -78,7 +78,7 @@ class Relay:
                     await DomainEvent.filter(position__isnull=True)
                     .order_by("id")
                     .limit(BATCH)
-                    .values_list("id", flat=True)
+                    .values("id")
                 )
                 if not pending:
                     return
@@ -86,9 +86,9 @@ class Relay:
                 # One UPDATE per batch: a CASE over the ids, in the order they became visible.
                 cases = " ".join(
                     f"WHEN {int(event_id)} THEN {start + offset}"
-                    for offset, event_id in enumerate(pending, start=1)
+                    for offset, event_id in enumerate((row["id"] for row in pending), start=1)
                 )
-                ids = ", ".join(str(int(event_id)) for event_id in pending)
+                ids = ", ".join(str(int(row["id"])) for row in pending)
                 await conn.execute_query(
                     f"UPDATE domain_event SET position = CASE id {cases} END WHERE id IN ({ids})"
                 )

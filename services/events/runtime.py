@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from services.events import consumers, outbox
 from services.events.brokers import Broker, build_broker
 from services.events.hub import Hub
 from services.events.relay import Relay
 
-Job = Callable[["EventRuntime"], Awaitable[None]]
+Job = Callable[["EventRuntime"], Coroutine[Any, Any, None]]
 # Long-running jobs other parts add (webhook delivery, say), run where the workers run.
 WORKER_JOBS: dict[str, Job] = {}
 _current: EventRuntime | None = None
