@@ -21,6 +21,7 @@ STAFF_EMAIL = "staff@example.com"
 PASSWORD = "a long enough password 42"
 SECRET = "subscription-tests-secret-key-of-some-length"
 WAIT = 20.0  # generous: how long a test waits for what must arrive
+SETTLE = 0.5
 
 
 def create_staff(env: dict[str, str]) -> None:
@@ -167,6 +168,9 @@ class Socket:
     async def subscribe(self, id: str, query: str, variables: dict[str, Any] | None = None) -> None:
         payload = {"query": query, "variables": variables or {}}
         await self.send({"id": id, "type": "subscribe", "payload": payload})
+        # The protocol has no acknowledgement that a subscription is live; give the server
+        # the moment it needs to start listening before the test makes the change it awaits.
+        await asyncio.sleep(SETTLE)
 
     async def closed(self) -> tuple[int | None, str]:
         """Wait for the server to close: (code, reason)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.api._served import served
-from tests.events._live import WAIT, Shop, create_staff
+from tests.events._live import SETTLE, WAIT, Shop, create_staff
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"
 STOCK = """subscription($p: ID!) { stockChanges(productId: $p) {
@@ -62,6 +62,7 @@ async def test_the_graphql_ws_client_receives_a_stock_change_made_over_http(shop
     product_id, variant_id = await shop.variant_in_stock()
     process = await _client(shop, STOCK, {"p": product_id}, {})
     assert await _line(process) == {"connected": True}
+    await asyncio.sleep(SETTLE)  # the client subscribes right after the ack; let it land
 
     # When a unit is bought over HTTP
     await shop.checkout(variant_id)
