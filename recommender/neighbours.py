@@ -4,6 +4,7 @@ over behaviour, and content cosine."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,7 +29,12 @@ class Neighbours:
         return cls(own.copy(), np.zeros((n_items, 1), dtype=np.float32))
 
     def as_matrix(self) -> sp.csr_matrix:
-        """The lists as a sparse item x item matrix (row: source item, column: neighbour)."""
+        """The lists as a sparse item x item matrix (row: source item, column: neighbour);
+        built once, as batch scoring asks for it block after block."""
+        return self._matrix
+
+    @cached_property
+    def _matrix(self) -> sp.csr_matrix:
         n, width = self.index.shape
         rows = np.repeat(np.arange(n), width)
         matrix = sp.csr_matrix(
