@@ -28,6 +28,9 @@ class EventRuntime:
     hub: Hub
     run_workers: bool
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # The runtime this one stood in front of (an app built inside another's lifespan, as
+    # tests do): current again once this one stops.
+    previous: EventRuntime | None = None
 
     async def start(self) -> None:
         global _current
@@ -43,7 +46,7 @@ class EventRuntime:
             for name, job in WORKER_JOBS.items():
                 self.tasks.append(asyncio.create_task(job(self), name=name))
         self.relay.wake()  # what earlier processes left in the outbox goes out now
-        _current = self
+        self.previous, _current = _current, self
 
     async def stop(self) -> None:
         global _current
@@ -56,7 +59,7 @@ class EventRuntime:
         self.tasks.clear()
         await self.broker.aclose()
         if _current is self:
-            _current = None
+            _current = self.previous
 
 
 def build_runtime(
