@@ -10,7 +10,7 @@ from typing import Protocol
 
 from models.analytics import EventKind
 from services.feed import cache as feed_cache
-from services.feed import candidates, rules
+from services.feed import candidates, compute, rules
 from services.feed.entries import (
     MODEL_EVENTS,
     PERSONAL_REASONS,
@@ -179,8 +179,11 @@ async def assemble(
     if session:
         shown = rules.boost_session(shown, {product for product, _ in session})
     if blocked and served is not None:
-        pushed = candidates.neighbours(
-            served, blocked[: rules.NOT_INTERESTED_RECENT], rules.NOT_INTERESTED_NEIGHBOURS
+        pushed = await compute.off_loop(
+            candidates.neighbours,
+            served,
+            blocked[: rules.NOT_INTERESTED_RECENT],
+            rules.NOT_INTERESTED_NEIGHBOURS,
         )
         shown = rules.push_down(shown, pushed)
     return rules.diversify(shown, lambda pid: facts[pid].category_id)
@@ -201,21 +204,25 @@ async def _candidates(
     if section == FeedSection.NEW_ARRIVALS:
         return await candidates.new_arrivals()
     if section == FeedSection.SIMILAR and product_id is not None:
-        found = candidates.similar(served, product_id) if served is not None else []
+        found = await compute.off_loop(candidates.similar, served, product_id) if served else []
         return found or await candidates.same_category(product_id)
     if section == FeedSection.BOUGHT_TOGETHER and product_id is not None:
-        found = candidates.bought_together(served, product_id) if served is not None else []
+        found = (
+            await compute.off_loop(candidates.bought_together, served, product_id) if served else []
+        )
         return found or await candidates.bought_together_sql(product_id)
     if section == FeedSection.FOR_CHILD and child is not None:
         if served is None:
             return await candidates.for_child_sql(child.age_months)
-        return candidates.for_child(served, audience, personalized=shopper.personalized)
+        return await compute.off_loop(
+            candidates.for_child, served, audience, personalized=shopper.personalized
+        )
     if section == FeedSection.TRENDING:
-        found = candidates.trending(served) if served is not None else []
+        found = await compute.off_loop(candidates.trending, served) if served else []
         return found or await candidates.popular_sql()
     # FOR_YOU
     if served is None:
         return await candidates.popular_sql()
     if not shopper.personalized:
-        return candidates.popular(served, audience)
-    return candidates.personal(served, audience)
+        return await compute.off_loop(candidates.popular, served, audience)
+    return await compute.off_loop(candidates.personal, served, audience)
