@@ -24,6 +24,8 @@ from services.feed.registry import Served, registry
 SESSION_WINDOW = timedelta(minutes=30)  # events this recent are folded in at request time
 SESSION_EVENTS = 100
 NEEDS_PRODUCT = frozenset({FeedSection.SIMILAR, FeedSection.BOUGHT_TOGETHER})
+# The same for everybody but for a shopper's exclusions: cached once (see services.feed.cache).
+SHARED = frozenset({FeedSection.TRENDING, FeedSection.NEW_ARRIVALS, FeedSection.SIMILAR})
 
 
 class RecentEvent(Protocol):
@@ -82,6 +84,8 @@ async def feed(
         raise ValueError("FOR_CHILD needs a child")
     served = await registry.current()
     version = served.version if served is not None else None
+    if section in SHARED:
+        return await _shared_feed(section, shopper, served, product_id, now or datetime.now(UTC))
     key = ":".join(
         str(part)
         for part in (
@@ -111,6 +115,75 @@ async def feed(
         section_key=key,
         compute=compute,
     )
+
+
+@dataclass(frozen=True)
+class SharedSection:
+    """A non-personal section before a shopper's exclusions: listable, unique, best first."""
+
+    entries: tuple[FeedEntry, ...]
+    categories: dict[int, int | None]
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """What a shopper's own choices do to shared sections."""
+
+    hidden: frozenset[int]  # not interested, or bought lately (consumables excepted)
+    pushed: frozenset[int]  # neighbours of their not-interested marks
+
+
+async def _shared_feed(
+    section: FeedSection,
+    shopper: Shopper,
+    served: Served | None,
+    product_id: int | None,
+    now: datetime,
+) -> RankedFeed:
+    version = served.version if served is not None else None
+
+    async def base() -> SharedSection:
+        audience = candidates.Audience(key=None)
+        scored = await _candidates(section, served, audience, Shopper(), product_id, None)
+        unique: dict[int, FeedEntry] = {}
+        for entry in scored:
+            if entry.product_id != product_id and entry.product_id not in unique:
+                unique[entry.product_id] = entry
+        facts = await rules.listed(unique)
+        shown = tuple(entry for entry in unique.values() if entry.product_id in facts)
+        return SharedSection(shown, {e.product_id: facts[e.product_id].category_id for e in shown})
+
+    async def excluded() -> Exclusions:
+        return await exclusions(shopper, served, now)
+
+    shared, mine = await asyncio.gather(
+        feed_cache.shared_section(feed_cache.shared_key(section.value, product_id, version), base),
+        feed_cache.shopper_exclusions(
+            user_id=shopper.user_id, anonymous_id=shopper.anonymous_id, compute=excluded
+        ),
+    )
+    shown = [entry for entry in shared.entries if entry.product_id not in mine.hidden]
+    if mine.pushed:
+        shown = rules.push_down(shown, set(mine.pushed))
+    return RankedFeed(tuple(rules.diversify(shown, shared.categories.__getitem__)), version)
+
+
+async def exclusions(shopper: Shopper, served: Served | None, now: datetime) -> Exclusions:
+    """The shopper's not-interested marks and lately bought products (and marks' neighbours)."""
+    blocked, bought = await asyncio.gather(
+        rules.not_interested(user_id=shopper.user_id, anonymous_id=shopper.anonymous_id),
+        rules.bought_recently(user_id=shopper.user_id, now=now),
+    )
+    owned = bought - await rules.consumables(bought) if bought else set()
+    pushed: set[int] = set()
+    if blocked and served is not None:
+        pushed = await compute.off_loop(
+            candidates.neighbours,
+            served,
+            blocked[: rules.NOT_INTERESTED_RECENT],
+            rules.NOT_INTERESTED_NEIGHBOURS,
+        )
+    return Exclusions(frozenset(blocked) | frozenset(owned), frozenset(pushed))
 
 
 async def session_events(

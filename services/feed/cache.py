@@ -1,7 +1,16 @@
-"""Cached feeds: one entry per shopper holding their ranked sections, reset on new events."""
+"""Cached feeds: sections shared by everybody, and one entry per shopper for the personal ones.
+
+Personal sections (FOR_YOU, BOUGHT_TOGETHER, FOR_CHILD) live in one entry per shopper, reset
+when their behaviour changes. Non-personal sections (TRENDING, NEW_ARRIVALS, SIMILAR) are
+computed once per process and stored once for everybody; what makes them differ between
+shoppers (not-interested marks, products bought lately) is a small per-shopper entry of its own,
+applied at read time. Each key is computed by one task per process at a time (single flight):
+concurrent misses of other processes may still compute it once each.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -12,6 +21,72 @@ TTL_SECONDS = 60
 MAX_SECTIONS = 16  # distinct section/argument combinations kept per shopper
 _GENERATION = "__generation__"
 T = TypeVar("T")
+
+
+_flights: dict[str, asyncio.Task[Any]] = {}
+# Bumped when products join or leave the shop (see `catalog_changed`): part of shared keys.
+catalog_version = 0
+
+
+def catalog_changed(version: int) -> None:
+    """A product was published or unpublished: shared sections computed before it are stale."""
+    global catalog_version
+    catalog_version = max(catalog_version, version)
+
+
+async def single_flight(key: str, compute: Callable[[], Awaitable[T]]) -> T:
+    """`compute()`, run once per key at a time in this process: concurrent callers share it.
+
+    The computation is a task of its own, so a caller that gives up does not cancel it for the
+    others waiting.
+    """
+    running = _flights.get(key)
+    if running is None:
+        running = asyncio.ensure_future(compute())
+        _flights[key] = running
+        running.add_done_callback(
+            lambda done: _flights.pop(key, None) if _flights.get(key) is done else None
+        )
+    value: T = await asyncio.shield(running)
+    return value
+
+
+def shared_key(*parts: object) -> str:
+    """The key of a section everybody shares: its parts plus the catalog version."""
+    return "feed:s:" + ":".join(str(part) for part in (*parts, catalog_version))
+
+
+async def shared_section(key: str, compute: Callable[[], Awaitable[T]]) -> T:
+    """The cached value of a section shared by everybody, computed once on a miss."""
+    value = await cache.get(key)
+    if not cache.is_missing(value):
+        stored: T = value
+        return stored
+
+    async def fill() -> T:
+        fresh = await compute()
+        await cache.set(key, fresh, ttl=TTL_SECONDS)
+        return fresh
+
+    return await single_flight(key, fill)
+
+
+def exclusion_keys(*, user_id: int | None, anonymous_id: str | None) -> list[str]:
+    """The keys of what a shopper's own choices take out of shared sections."""
+    return [
+        key.replace("feed:", "feed:x:", 1)
+        for key in identity_keys(user_id=user_id, anonymous_id=anonymous_id)
+    ]
+
+
+async def shopper_exclusions(
+    *, user_id: int | None, anonymous_id: str | None, compute: Callable[[], Awaitable[T]]
+) -> T:
+    """A shopper's exclusions, cached (dropped by `invalidate(exclusions=True)`)."""
+    keys = exclusion_keys(user_id=user_id, anonymous_id=anonymous_id)
+    if not keys:
+        return await compute()
+    return await shared_section(keys[0], compute)
 
 
 def identity_keys(*, user_id: int | None, anonymous_id: str | None) -> list[str]:
@@ -46,7 +121,7 @@ async def cached_section(
     if section_key in sections:
         value: T = sections[section_key]
         return value
-    fresh = await compute()
+    fresh = await single_flight(f"{key}:{section_key}:{sections.get(_GENERATION)}", compute)
     current = _entry(await cache.get(key))
     if current.get(_GENERATION) != sections.get(_GENERATION):
         return fresh  # invalidated meanwhile: `fresh` may predate the new events
@@ -59,7 +134,12 @@ async def cached_section(
     return fresh
 
 
-async def invalidate(*, user_id: int | None, anonymous_id: str | None) -> None:
-    """Forget every cached feed of this shopper (their behaviour or feedback just changed)."""
+async def invalidate(
+    *, user_id: int | None, anonymous_id: str | None, exclusions: bool = False
+) -> None:
+    """Forget this shopper's personal sections (their behaviour just changed); with
+    `exclusions`, also what their marks and purchases take out of shared sections."""
     for key in identity_keys(user_id=user_id, anonymous_id=anonymous_id):
         await cache.set(key, {_GENERATION: uuid.uuid4().hex}, ttl=TTL_SECONDS)
+    if exclusions:
+        await cache.delete(*exclusion_keys(user_id=user_id, anonymous_id=anonymous_id))

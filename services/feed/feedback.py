@@ -28,5 +28,5 @@ async def mark_not_interested(
             await FeedFeedback.create(product_id=product_id, kind=kind, **owner)
         except IntegrityError:
             pass  # a concurrent identical mark won the race: the outcome is the same
-    await feed_cache.invalidate(user_id=user_id, anonymous_id=anonymous_id)
+    await feed_cache.invalidate(user_id=user_id, anonymous_id=anonymous_id, exclusions=True)
     return product

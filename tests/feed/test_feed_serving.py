@@ -1,0 +1,74 @@
+"""Serving feeds: shared sections computed once, invalidation by purchases and stock."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+import pytest
+
+from services.feed import cache as feed_cache
+from services.feed import candidates
+from tests.factories import auth_headers, create_user
+from tests.feed._helpers import feed, gid, nodes, pk, track_views
+from tests.feed.conftest import FeedWorld
+
+_versions = itertools.count(10**9)
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts NEW_ARRIVALS computations, with a catalog version no other test has cached."""
+    monkeypatch.setattr(feed_cache, "catalog_version", next(_versions))
+    seen: list[str] = []
+    original = candidates.new_arrivals
+
+    async def counted() -> Any:
+        seen.append("new_arrivals")
+        await asyncio.sleep(0.01)  # long enough for the other shopper's miss to overlap
+        return await original()
+
+    monkeypatch.setattr(candidates, "new_arrivals", counted)
+    return seen
+
+
+async def test_a_shared_section_is_computed_once_for_two_shoppers(
+    gql: Any, feed_world: FeedWorld, calls: list[str]
+) -> None:
+    one, two = auth_headers(await create_user()), auth_headers(await create_user())
+    first, second = await asyncio.gather(
+        feed(gql, "NEW_ARRIVALS", one, first=10), feed(gql, "NEW_ARRIVALS", two, first=10)
+    )
+    assert nodes(first) == nodes(second) and first["edges"]
+    again = await feed(gql, "NEW_ARRIVALS", {"X-Cart-Token": "guest-shared"}, first=10)
+    assert nodes(again) == nodes(first)
+    assert calls == ["new_arrivals"]
+
+
+async def test_tracked_events_keep_the_shared_sections(
+    gql: Any, feed_world: FeedWorld, calls: list[str]
+) -> None:
+    headers = auth_headers(await create_user())
+    await feed(gql, "NEW_ARRIVALS", headers, first=5)
+    await track_views(gql, [feed_world.anchor], headers)
+    await feed(gql, "NEW_ARRIVALS", headers, first=5)
+    assert calls == ["new_arrivals"]
+
+
+async def test_a_not_interested_mark_leaves_only_that_shoppers_shared_section(
+    gql: Any, feed_world: FeedWorld, calls: list[str]
+) -> None:
+    mine, theirs = auth_headers(await create_user()), auth_headers(await create_user())
+    shown = [pk(item["product"]["id"]) for item in nodes(await feed(gql, "NEW_ARRIVALS", mine))]
+    body = await gql(
+        "mutation($id: ID!) { markNotInterested(productId: $id) { __typename } }",
+        {"id": gid(shown[0])},
+        **mine,
+    )
+    assert "errors" not in body, body
+    after = [pk(item["product"]["id"]) for item in nodes(await feed(gql, "NEW_ARRIVALS", mine))]
+    other = [pk(item["product"]["id"]) for item in nodes(await feed(gql, "NEW_ARRIVALS", theirs))]
+    assert shown[0] not in after
+    assert shown[0] in other
+    assert calls == ["new_arrivals"]
