@@ -85,7 +85,8 @@ async def feed(
     served = await registry.current()
     version = served.version if served is not None else None
     if section in SHARED:
-        return await _shared_feed(section, shopper, served, product_id, now or datetime.now(UTC))
+        shared = await _shared_feed(section, shopper, served, product_id, now or datetime.now(UTC))
+        return _listed_now(shared)
     key = ":".join(
         str(part)
         for part in (
@@ -109,11 +110,22 @@ async def feed(
         )
         return RankedFeed(tuple(entries), version)
 
-    return await feed_cache.cached_section(
+    ranked = await feed_cache.cached_section(
         user_id=shopper.user_id,
         anonymous_id=shopper.anonymous_id,
         section_key=key,
         compute=compute,
+    )
+    return _listed_now(ranked)
+
+
+def _listed_now(ranked: RankedFeed) -> RankedFeed:
+    """Without the products that sold out or left the shop since the section was cached."""
+    keep = feed_cache.still_listed(entry.product_id for entry in ranked.entries)
+    if len(keep) == len(ranked.entries):
+        return ranked
+    return RankedFeed(
+        tuple(e for e in ranked.entries if e.product_id in keep), ranked.model_version
     )
 
 

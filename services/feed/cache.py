@@ -11,8 +11,9 @@ concurrent misses of other processes may still compute it once each.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from services import cache
@@ -23,9 +24,31 @@ _GENERATION = "__generation__"
 T = TypeVar("T")
 
 
+GONE_SECONDS = 2 * TTL_SECONDS  # every entry cached before a product left has expired by then
 _flights: dict[str, asyncio.Task[Any]] = {}
+# Products that sold out or left the shop lately, by when: taken out of cached sections at read
+# time (each process learns of it from a broadcast consumer, so no read costs a query).
+_gone: dict[int, float] = {}
 # Bumped when products join or leave the shop (see `catalog_changed`): part of shared keys.
 catalog_version = 0
+
+
+def product_gone(product_id: int) -> None:
+    """The product can no longer be bought: cached sections stop showing it at once."""
+    _gone[product_id] = time.monotonic()
+
+
+def product_back(product_id: int) -> None:
+    _gone.pop(product_id, None)
+
+
+def still_listed(product_ids: Iterable[int]) -> set[int]:
+    """Of these products, the ones that did not sell out or leave the shop lately."""
+    if _gone:
+        cutoff = time.monotonic() - GONE_SECONDS
+        for product_id in [pid for pid, at in _gone.items() if at < cutoff]:
+            del _gone[product_id]
+    return {pid for pid in product_ids if pid not in _gone}
 
 
 def catalog_changed(version: int) -> None:

@@ -1,9 +1,52 @@
-"""Feed invalidation: behaviour events a shopper just sent drop their cached feed."""
+"""Feed invalidation: behaviour, purchases and catalog changes reach the cached feeds.
+
+Every handler here is a broadcast consumer: each process keeps its own view of what left.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+
+from models.catalog import Variant
 from services.events.records import EventRecord
 from services.feed import cache as feed_cache
+
+
+def _pk(global_id: object) -> int | None:
+    """The row id inside a payload's global ID ("Type:pk" in base64)."""
+    try:
+        return int(base64.b64decode(str(global_id)).decode().split(":", 1)[1])
+    except (ValueError, IndexError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+async def after_order_paid(record: EventRecord) -> None:
+    """The buyer's feeds leave out what they just bought: their cached ones go."""
+    user_id = _pk(record.payload.get("customerId"))
+    if user_id is not None:
+        await feed_cache.invalidate(user_id=user_id, anonymous_id=None, exclusions=True)
+
+
+async def after_stock_changed(record: EventRecord) -> None:
+    """A product whose last variant sold out leaves every cached feed; a restock brings it back."""
+    product_id = _pk(record.payload.get("productId"))
+    if product_id is None:
+        return
+    new_stock = int(record.payload.get("newStock") or 0)
+    if new_stock > 0:
+        feed_cache.product_back(product_id)
+    elif not await Variant.filter(product_id=product_id, stock__gt=0).exists():
+        feed_cache.product_gone(product_id)
+
+
+async def after_product_listing_changed(record: EventRecord) -> None:
+    """Unpublished products leave cached feeds; shared sections computed before are stale."""
+    feed_cache.catalog_changed(record.position)
+    if record.type == "product.unpublished":
+        feed_cache.product_gone(int(record.aggregate_id))
+    else:
+        feed_cache.product_back(int(record.aggregate_id))
 
 
 async def after_events_tracked(record: EventRecord) -> None:

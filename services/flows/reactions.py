@@ -29,6 +29,11 @@ durable("shipment_progress", [T.SHIPMENT_CREATED, T.SHIPMENT_UPDATED, T.SHIPMENT
     shipment_progress.after_shipment_event
 )
 broadcast("feed_invalidation", [T.SHOPPER_EVENTS_TRACKED])(feed_invalidation.after_events_tracked)
+broadcast("feed_purchases", [T.ORDER_PAID])(feed_invalidation.after_order_paid)
+broadcast("feed_stock", [T.VARIANT_STOCK_CHANGED])(feed_invalidation.after_stock_changed)
+broadcast("feed_listing", [T.PRODUCT_UNPUBLISHED, T.PRODUCT_PUBLISHED])(
+    feed_invalidation.after_product_listing_changed
+)
 durable("membership_paid", [T.ORDER_PAID])(membership_points.after_order_paid)
 durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order_refunded)
 durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_order_cancelled)

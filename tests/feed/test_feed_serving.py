@@ -8,11 +8,15 @@ from typing import Any
 
 import pytest
 
+from models.catalog import Variant
+from services.catalog import stock
 from services.feed import cache as feed_cache
 from services.feed import candidates
-from tests.factories import auth_headers, create_user
+from services.transactions import transaction
+from tests.factories import auth_headers, create_user, create_variant
 from tests.feed._helpers import feed, gid, nodes, pk, track_views
 from tests.feed.conftest import FeedWorld
+from tests.orders._helpers import place, ready_cart
 
 _versions = itertools.count(10**9)
 
@@ -72,3 +76,55 @@ async def test_a_not_interested_mark_leaves_only_that_shoppers_shared_section(
     assert shown[0] not in after
     assert shown[0] in other
     assert calls == ["new_arrivals"]
+
+
+async def _eventually(check: Any) -> bool:
+    """Broadcast consumers run a moment after the commit: poll (up to 5 s) for the outcome."""
+    for _ in range(250):
+        if await check():
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
+async def _shown(gql: Any, section: str, headers: dict[str, str], **variables: Any) -> list[int]:
+    result = await feed(gql, section, headers, first=100, **variables)
+    return [pk(item["product"]["id"]) for item in nodes(result)]
+
+
+async def test_a_bought_product_leaves_the_buyers_feed(gql: Any, feed_world: FeedWorld) -> None:
+    user = await create_user()
+    headers = auth_headers(user)
+    anchor = {"productId": gid(feed_world.anchor)}
+    partner = feed_world.partners[2]
+    assert partner in await _shown(gql, "SIMILAR", headers, **anchor)  # cached now
+    variant = await Variant.filter(product_id=partner, stock__gt=1).first()
+    assert variant is not None
+
+    await place(await ready_cart((variant, 1), user=user), user=user)
+
+    async def gone() -> bool:
+        return partner not in await _shown(gql, "SIMILAR", headers, **anchor)
+
+    assert await _eventually(gone)
+    someone = auth_headers(await create_user())
+    assert partner in await _shown(gql, "SIMILAR", someone, **anchor)
+
+
+async def test_a_sold_out_product_leaves_every_cached_feed(
+    gql: Any, feed_world: FeedWorld, calls: list[str]
+) -> None:
+    variant = await create_variant(stock=2)
+    one, two = auth_headers(await create_user()), {"X-Cart-Token": "guest-sold-out"}
+    assert variant.product_id in await _shown(gql, "NEW_ARRIVALS", one)
+    assert variant.product_id in await _shown(gql, "NEW_ARRIVALS", two)
+
+    async with transaction():
+        assert await stock.take(variant_id=variant.id, units=2, reason="test")
+
+    async def gone() -> bool:
+        return variant.product_id not in await _shown(gql, "NEW_ARRIVALS", one)
+
+    assert await _eventually(gone)
+    assert variant.product_id not in await _shown(gql, "NEW_ARRIVALS", two)
+    assert calls == ["new_arrivals"]  # filtered at read time: the shared section stays cached
