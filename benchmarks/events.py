@@ -26,7 +26,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,94 @@ def _serve(
             process.terminate()
         for process in processes:
             process.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def floor_fleet(env: dict[str, str], count: int, log_dir: Path) -> Iterator[list[str]]:
+    """`count` processes of the hand-written floor (benchmarks/events_floor.py)."""
+    processes: list[subprocess.Popen[bytes]] = []
+    urls: list[str] = []
+    with contextlib.ExitStack() as logs:
+        try:
+            for index in range(count):
+                port = _free_port()
+                log = logs.enter_context((log_dir / f"floor-{index}.log").open("wb"))
+                command = [sys.executable, "-m", "uvicorn", "benchmarks.events_floor:app"]
+                processes.append(
+                    subprocess.Popen(
+                        [*command, "--port", str(port), "--log-level", "warning"],
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        cwd=ROOT,
+                    )
+                )
+                urls.append(f"http://127.0.0.1:{port}")
+            for url in urls:
+                _wait_for_port(url)
+            yield urls
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=15)
+
+
+def _wait_for_port(url: str) -> None:
+    host, port = url.removeprefix("http://").split(":")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection((host, int(port)), 0.2):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"floor server {url} did not start")
+
+
+async def measure_floor(
+    urls: list[str], redis_url: str, stream: str, subscribers: int, changes: int, spacing: float
+) -> dict[str, Any]:
+    """The same clients on the floor servers; each change is one XADD with its time."""
+    import redis.asyncio as redis
+
+    writer = redis.Redis.from_url(redis_url)
+    clients = [Subscriber() for _ in range(subscribers)]
+    ws_urls = [url.replace("http://", "ws://") + "/graphql" for url in urls]
+    for start in range(0, subscribers, 50):
+        batch = clients[start : start + 50]
+        await asyncio.gather(
+            *(c.open(ws_urls[(start + i) % len(urls)], "floor") for i, c in enumerate(batch))
+        )
+    readers = [asyncio.create_task(c.run()) for c in clients]
+    await asyncio.sleep(1.0)
+    try:
+        for _ in range(changes):
+            at = datetime.now(UTC).isoformat()
+            await writer.xadd(stream, {"id": uuid.uuid4().hex, "at": at})
+            await asyncio.sleep(spacing)
+        await asyncio.sleep(2.0)
+    finally:
+        for task in readers:
+            task.cancel()
+        for client in clients:
+            if client.ws is not None:
+                await client.ws.close()
+        await writer.delete(stream)
+        await writer.aclose()
+    return _latencies(clients, warm=set())
+
+
+def _latencies(clients: list[Subscriber], *, warm: set[str]) -> dict[str, Any]:
+    latencies: list[float] = []
+    missing = 0
+    events = {e for c in clients for e in c.received} - warm
+    for client in clients:
+        for event in events:
+            if event not in client.received:
+                missing += 1
+                continue
+            occurred = datetime.fromisoformat(client.occurred[event]).timestamp()
+            latencies.append((client.received[event] - occurred) * 1000)
+    return {"latencies": latencies, "missing": missing, "events": len(events)}
 
 
 async def gql(url: str, query: str, variables: dict[str, Any], headers: dict[str, str]) -> Any:
@@ -225,17 +313,7 @@ async def measure(
         for client in clients:
             if client.ws is not None:
                 await client.ws.close()
-    latencies: list[float] = []
-    missing = 0
-    events = {e for c in clients for e in c.received} - warm
-    for client in clients:
-        for event in events:
-            if event not in client.received:
-                missing += 1
-                continue
-            occurred = datetime.fromisoformat(client.occurred[event]).timestamp()
-            latencies.append((client.received[event] - occurred) * 1000)
-    return {"latencies": latencies, "missing": missing, "events": len(events)}
+    return _latencies(clients, warm=warm)
 
 
 def main() -> int:
@@ -263,6 +341,11 @@ def main() -> int:
     floor = asyncio.run(redis_floor(redis_url))
     with fleet(env, args.processes, log_dir) as urls:
         result = asyncio.run(measure(urls, args.subscribers, args.changes, args.spacing))
+    stream = f"shopgraph:bench:fanout-floor:{uuid.uuid4().hex[:8]}"
+    with floor_fleet({**env, "FLOOR_STREAM": stream}, args.processes, log_dir) as urls:
+        bare = asyncio.run(
+            measure_floor(urls, redis_url, stream, args.subscribers, args.changes, args.spacing)
+        )
     latencies = result["latencies"]
     print(
         f"fan-out: {args.subscribers} WebSocket subscribers on {args.processes} processes, "
@@ -274,6 +357,12 @@ def main() -> int:
         print(
             f"  commit -> client      p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   "
             f"max {max(latencies):7.1f} ms   goal p99 <= {GOAL_P99_MS:.0f} ms: {verdict}"
+        )
+    if bare["latencies"]:
+        b50, b99 = percentile(bare["latencies"], 0.50), percentile(bare["latencies"], 0.99)
+        print(
+            f"  floor: bare Starlette WebSocket + Redis XREAD, same clients   p50 {b50:7.1f} ms   "
+            f"p99 {b99:7.1f} ms   ({bare['missing']} missing)"
         )
     print(
         f"  floor: Redis XADD -> XREAD round trip  p50 {statistics.median(floor):5.2f} ms   "
