@@ -123,6 +123,7 @@ async def open_case(
                     )
         base = CasePriority.HIGH if reason == CaseReason.SAFETY_CONCERN else CasePriority.NORMAL
         priority = sla.raised(base, priority_boost)
+        due = sla.due_times(priority, now)
         case = await Case.create(
             number=f"CS-{uuid.uuid4().hex[:10].upper()}",
             kind=kind,
@@ -135,7 +136,8 @@ async def open_case(
             description=description,
             photo_urls=photos,
             priority=priority,
-            **sla.due_times(priority, now),
+            first_response_due=due.first_response_due,
+            resolution_due=due.resolution_due,
         )
         for request in lines:
             await CaseLine.create(

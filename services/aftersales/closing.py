@@ -45,12 +45,12 @@ async def close_solved(*, now: datetime | None = None, days: int | None = None) 
     """Close cases solved or resolved more than `days` ago (default from the policy)."""
     now = now or clock.now()
     days = policy.from_environment().autoclose_days if days is None else days
-    ids = await Case.filter(
+    rows = await Case.filter(
         status__in=[CaseStatus.SOLVED, CaseStatus.RESOLVED, CaseStatus.DECLINED],
         solved_at__lte=now - timedelta(days=days),
-    ).values_list("id", flat=True)
+    ).values("id")
     closed = 0
-    for case_id in ids:
+    for case_id in (row["id"] for row in rows):
         try:
             async with transaction():
                 case = await locked_case(int(case_id))

@@ -45,12 +45,15 @@ def raised(priority: CasePriority, steps: int) -> CasePriority:
     return ORDER[min(index, len(ORDER) - 1)]
 
 
-def due_times(priority: CasePriority, start: datetime) -> dict[str, datetime]:
+@dataclass(frozen=True)
+class Due:
+    first_response_due: datetime
+    resolution_due: datetime
+
+
+def due_times(priority: CasePriority, start: datetime) -> Due:
     targets = TARGETS[priority]
-    return {
-        "first_response_due": start + targets.first_response,
-        "resolution_due": start + targets.resolution,
-    }
+    return Due(start + targets.first_response, start + targets.resolution)
 
 
 def resume(case: Case, now: datetime) -> dict[str, Any]:
