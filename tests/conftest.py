@@ -68,7 +68,8 @@ async def demo_store(database: Settings) -> dict[str, int]:
 @pytest.fixture(scope="session")
 async def app(database: Settings) -> AsyncIterator[Any]:
     application = create_app(database, manage_database=False)
-    async with LifespanManager(application):
+    # A loaded CI machine may need more than the library's 5 s to stop the background jobs.
+    async with LifespanManager(application, startup_timeout=30, shutdown_timeout=30):
         from services import cache
 
         # A Redis shared with earlier runs may hold answers about another database.
