@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 if TYPE_CHECKING:
@@ -38,3 +39,23 @@ class FeedFeedback(Model):
     class Meta:
         table = "feed_feedback"
         unique_together = (("user", "product", "kind"), ("anonymous_id", "product", "kind"))
+
+
+class FeedImpression(Model):
+    """One product a feed page showed: to whom, in which section and position, and when."""
+
+    # Written in batches (services/feed/impressions.py) and pruned after the retention; plain
+    # ids, not foreign keys, so a batch insert never waits on the referenced rows.
+
+    id = fields.BigIntField(primary_key=True)
+    user_id = fields.IntField(null=True)
+    anonymous_id = fields.CharField(max_length=64, null=True)
+    section = fields.CharField(max_length=20)
+    product_id = fields.IntField()
+    position = fields.IntField()  # 0-based in the whole section (page offset included)
+    model_version = fields.CharField(max_length=64, null=True)
+    shown_at = fields.DatetimeField()
+
+    class Meta:
+        table = "feed_impression"
+        indexes = [Index(fields=("shown_at",)), Index(fields=("product_id", "shown_at"))]

@@ -17,6 +17,7 @@ from services.errors import DomainError
 from services.feed import assembly
 from services.feed import feedback as feedback_service
 from services.feed.entries import FeedEntry, FeedSection
+from services.feed.impressions import recorder as impressions
 from services.flows.shopper_feed import shopper_feed
 
 
@@ -100,6 +101,13 @@ async def feed(
         items.append(
             FeedRow(entry, product, source if source and can_see_product(info, source) else None)
         )
+    impressions.record(
+        section=section.value,
+        user_id=shopper.user_id,
+        anonymous_id=shopper.anonymous_id,
+        model_version=ranked.model_version,
+        shown=[(row.entry.product_id, win.offset + index) for index, row in enumerate(items)],
+    )
     total = len(ranked.entries)
     return Page(
         items=items, offset=win.offset, total=total, has_next=win.offset + win.limit < total

@@ -11,6 +11,7 @@ from services.aftersales import closing as aftersales_closing
 from services.events.consumers import broadcast, durable
 from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
+from services.feed import impressions as feed_impressions
 from services.flows import (
     feed_invalidation,
     late_shipment_case,
@@ -41,6 +42,8 @@ durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_cu
 durable("aftersales_late_shipment", [T.SHIPMENT_LATE])(late_shipment_case.after_shipment_late)
 # SLA breaches and closing solved cases after N days.
 WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
+# Feed impressions older than their retention (SHOPGRAPH_FEED_IMPRESSION_DAYS).
+WORKER_JOBS["feed-impressions-prune"] = lambda runtime: feed_impressions.prune_forever()
 # Expiry notices, expiry and the daily tier review, where the workers run.
 WORKER_JOBS["membership-expiry"] = lambda runtime: membership_expiry.run_forever()
 # Shipments past their promise become late; the demo carrier moves demo parcels when on.

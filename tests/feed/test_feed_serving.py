@@ -1,17 +1,19 @@
-"""Serving feeds: shared sections computed once, invalidation by purchases and stock."""
+"""Serving feeds: shared sections, invalidation by purchases and stock, impressions."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from models.catalog import Variant
+from models.feed import FeedImpression
 from services.catalog import stock
 from services.feed import cache as feed_cache
-from services.feed import candidates
+from services.feed import candidates, impressions
 from services.transactions import transaction
 from tests.factories import auth_headers, create_user, create_variant
 from tests.feed._helpers import feed, gid, nodes, pk, track_views
@@ -128,3 +130,35 @@ async def test_a_sold_out_product_leaves_every_cached_feed(
     assert await _eventually(gone)
     assert variant.product_id not in await _shown(gql, "NEW_ARRIVALS", two)
     assert calls == ["new_arrivals"]  # filtered at read time: the shared section stays cached
+
+
+async def test_impressions_are_recorded_with_section_and_position(
+    gql: Any, feed_world: FeedWorld
+) -> None:
+    user = await create_user()
+    headers = auth_headers(user)
+    await impressions.recorder.flush()  # other tests' pages
+    first = await feed(gql, "TRENDING", headers, first=3)
+    second = await feed(gql, "TRENDING", headers, first=3, after=first["pageInfo"]["endCursor"])
+    assert impressions.recorder.pending == 6  # buffered: the pages cost no insert
+    assert await impressions.recorder.flush() == 6
+
+    rows = await FeedImpression.filter(user_id=user.id).order_by("position")
+    shown = [pk(item["product"]["id"]) for item in nodes(first) + nodes(second)]
+    assert [(row.section, row.product_id, row.position) for row in rows] == [
+        ("trending", product_id, position) for position, product_id in enumerate(shown)
+    ]
+    assert all(row.anonymous_id is None and row.model_version for row in rows)
+
+
+async def test_impressions_past_their_retention_are_pruned(gql: Any, feed_world: FeedWorld) -> None:
+    user = await create_user()
+    await feed(gql, "TRENDING", auth_headers(user), first=2)
+    await impressions.recorder.flush()
+    old = datetime.now(UTC) - timedelta(days=impressions.retention_days() + 1)
+    kept = await FeedImpression.filter(user_id=user.id).order_by("id").first()
+    assert kept is not None
+    await FeedImpression.filter(user_id=user.id).exclude(id=kept.id).update(shown_at=old)
+
+    assert await impressions.prune() >= 1
+    assert [row.id for row in await FeedImpression.filter(user_id=user.id)] == [kept.id]
