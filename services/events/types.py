@@ -87,12 +87,16 @@ SPECS: dict[EventTypeName, EventSpec] = {
         "webhook_endpoint", "A webhook endpoint was disabled after failing for too long."
     ),
     T.SHIPMENT_CREATED: EventSpec("shipment", "A shipment of an order was created.", SHIPMENTS),
-    T.SHIPMENT_UPDATED: EventSpec("shipment", "A shipment's status or tracking changed.", SHIPMENTS),
+    T.SHIPMENT_UPDATED: EventSpec(
+        "shipment", "A shipment's status or tracking changed.", SHIPMENTS
+    ),
     T.SHIPMENT_DELIVERED: EventSpec("shipment", "A shipment was delivered.", SHIPMENTS),
     T.SHIPMENT_EXCEPTION: EventSpec(
         "shipment", "A shipment hit a problem (exception, failed attempt, return).", SHIPMENTS
     ),
-    T.SHIPMENT_LATE: EventSpec("shipment", "A shipment will miss or missed its promise.", SHIPMENTS),
+    T.SHIPMENT_LATE: EventSpec(
+        "shipment", "A shipment will miss or missed its promise.", SHIPMENTS
+    ),
     # A member's own data: staff only for partners (scope None); payloads in README "Membership".
     T.POINTS_EARNED: EventSpec("member", "A member earned points (or staff added some)."),
     T.POINTS_SPENT: EventSpec("member", "A member spent points (or staff took some)."),
@@ -101,10 +105,14 @@ SPECS: dict[EventTypeName, EventSpec] = {
     T.POINTS_EXPIRED: EventSpec("member", "Some of a member's points expired."),
     T.TIER_CHANGED: EventSpec("member", "A member moved to another tier."),
     # After-sales cases; message events carry no text, so internal notes stay with staff.
-    T.CASE_OPENED: EventSpec("case", "A customer (or logistics) opened an after-sales case.", TICKETS),
+    T.CASE_OPENED: EventSpec(
+        "case", "A customer (or logistics) opened an after-sales case.", TICKETS
+    ),
     T.CASE_STATUS_CHANGED: EventSpec("case", "A case moved in its workflow.", TICKETS),
     T.CASE_MESSAGE_ADDED: EventSpec("case", "A message or internal note was added.", TICKETS),
-    T.CASE_SLA_BREACHED: EventSpec("case", "A case missed its response or resolution target.", TICKETS),
+    T.CASE_SLA_BREACHED: EventSpec(
+        "case", "A case missed its response or resolution target.", TICKETS
+    ),
     T.CASE_RESOLVED: EventSpec("case", "A case was solved or resolved.", TICKETS),
     T.CASE_CLOSED: EventSpec("case", "A case was closed.", TICKETS),
 }

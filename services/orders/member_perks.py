@@ -29,7 +29,8 @@ def tier_discount(lines: Sequence[PricedLine], perks: Perks) -> Decimal:
         share = (line.total * perks.discount_percent / 100).quantize(CENT, ROUND_FLOOR)
         if share > 0:
             line.discount += share
-            line.notes.append(f"{perks.tier_name} members: {perks.discount_percent.normalize():f}% off")
+            percent = f"{perks.discount_percent.normalize():f}"
+            line.notes.append(f"{perks.tier_name} members: {percent}% off")
             taken += share
     return taken
 
