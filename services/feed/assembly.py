@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from models.analytics import EventKind
+from services.catalog import versioning
 from services.feed import cache as feed_cache
 from services.feed import candidates, compute, rules
 from services.feed.entries import (
@@ -153,6 +154,9 @@ async def _shared_feed(
     now: datetime,
 ) -> RankedFeed:
     version = served.version if served is not None else None
+    # The catalog's own version (raised by every staff catalog write, seen by every worker)
+    # keys the shared sections: a product that joined the shop shows on the next read.
+    catalog = await versioning.current()
 
     async def base() -> SharedSection:
         audience = candidates.Audience(key=None)
@@ -168,8 +172,9 @@ async def _shared_feed(
     async def excluded() -> Exclusions:
         return await exclusions(shopper, served, now)
 
+    key = feed_cache.shared_key(section.value, product_id, version, catalog)
     shared, mine = await asyncio.gather(
-        feed_cache.shared_section(feed_cache.shared_key(section.value, product_id, version), base),
+        feed_cache.shared_section(key, base),
         feed_cache.shopper_exclusions(
             user_id=shopper.user_id, anonymous_id=shopper.anonymous_id, compute=excluded
         ),

@@ -16,6 +16,8 @@ from models.accounts import Permission, User
 from models.catalog import Brand, Category, Certification, Product, ProductImage, ProductStatus
 from models.catalog import Variant as VariantRow
 from models.orders import Order, OrderLine, OrderStatus
+from services.catalog import versioning
+from services.transactions import transaction
 from tests.factories import (
     auth_headers,
     create_category,
@@ -133,6 +135,10 @@ async def world(request: pytest.FixtureRequest, app: Any) -> World:
         )
     image = await ProductImage.get(product_id=hidden.id)
     certification = await Certification.get(product_id=hidden.id)
+    # These rows were written straight to the tables; staff catalog writes raise the catalog
+    # version, which is what moves the caches keyed by it (shared feed sections too).
+    async with transaction():
+        await versioning.bump()
     return World(
         word=word,
         category=category,
