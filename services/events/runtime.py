@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,6 +20,8 @@ Job = Callable[["EventRuntime"], Coroutine[Any, Any, None]]
 # Long-running jobs other parts add (webhook delivery, say), run where the workers run.
 WORKER_JOBS: dict[str, Job] = {}
 _current: EventRuntime | None = None
+STOP_SECONDS = 3.0
+logger = logging.getLogger("shopgraph.events.runtime")
 
 
 @dataclass
@@ -53,11 +56,19 @@ class EventRuntime:
         outbox.stop_waking(self.relay.wake)
         for task in self.tasks:
             task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # A job stuck in a call that ignores cancellation must not hold the shutdown: after
+        # STOP_SECONDS it is named in the log and left behind (the process is ending).
+        _done, stuck = (
+            await asyncio.wait(self.tasks, timeout=STOP_SECONDS) if self.tasks else (set(), set())
+        )
+        for task in stuck:
+            logger.warning("event job %s did not stop within %s s", task.get_name(), STOP_SECONDS)
+        for task in _done:
+            if not task.cancelled() and task.exception() is not None:
+                logger.error("event job %s failed", task.get_name(), exc_info=task.exception())
         self.tasks.clear()
-        await self.broker.aclose()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.broker.aclose(), timeout=STOP_SECONDS)
         if _current is self:
             _current = self.previous
 

@@ -23,7 +23,7 @@ from services.feed.registry import registry
 @pytest.fixture
 async def floor(database: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = floors.create_app(database.database_url)
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://floor") as http:
             yield http

@@ -114,7 +114,7 @@ async def test_the_same_shape_under_a_higher_limit_does_run(
     one_alias = "{ " + ALIAS.format(i=0) + " }"
     settings = replace(database, max_query_cost=ATTACK_ALIAS_COST)
     application = create_app(settings, manage_database=False)
-    async with LifespanManager(application):
+    async with LifespanManager(application, startup_timeout=30, shutdown_timeout=30):
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             with count_queries() as counter:

@@ -49,7 +49,7 @@ async def _client(
     settings: Settings, *, ip: str, limiter: RateLimiter | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
     application = create_app(settings, manage_database=False, rate_limiter=limiter)
-    async with LifespanManager(application):
+    async with LifespanManager(application, startup_timeout=30, shutdown_timeout=30):
         transport = httpx.ASGITransport(app=application, client=(ip, 4321))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             yield http
