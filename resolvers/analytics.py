@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,12 +32,15 @@ async def track_events(
     """
     user = viewer(info)
     anonymous = guest_identity(info, anonymous_id)
+    batch = uuid.uuid4().hex
     try:
         accepted = await event_service.track_events(
-            events=events, user_id=user.id if user else None, anonymous_id=anonymous
+            events=events, user_id=user.id if user else None, anonymous_id=anonymous, batch_id=batch
         )
     except (DomainError, DomainErrors) as error:
         return TrackResult(error=error)
     if accepted:
-        await feed_invalidation.drop_feed(user_id=user.id if user else None, anonymous_id=anonymous)
+        await feed_invalidation.drop_feed(
+            user_id=user.id if user else None, anonymous_id=anonymous, batch_id=batch
+        )
     return TrackResult(accepted=accepted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -92,8 +93,12 @@ async def track_events(
     user_id: int | None,
     anonymous_id: str | None,
     now: datetime | None = None,
+    batch_id: str | None = None,
 ) -> int:
-    """Validate every event, then write all of them in one INSERT, or none; returns the count."""
+    """Validate every event, then write all of them in one INSERT, or none; returns the count.
+
+    `batch_id` names the batch in the `shopper.events_tracked` event (a new one if not given),
+    so that whoever already acted on it can tell."""
     if len(events) > MAX_EVENTS:
         raise DomainError(
             Code.TOO_MANY_EVENTS,
@@ -126,6 +131,7 @@ async def track_events(
                 "anonymousId": anonymous_id,
                 "count": len(rows),
                 "kinds": sorted({EventKind(row.kind).value for row in rows}),
+                "batchId": batch_id or uuid.uuid4().hex,
             },
         )
     return len(rows)

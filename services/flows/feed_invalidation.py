@@ -54,17 +54,22 @@ async def after_events_tracked(record: EventRecord) -> None:
     `shopper.events_tracked`), so no worker serves a feed that predates the events."""
     payload = record.payload
     user_id = payload.get("userId")
+    batch = payload.get("batchId")
     await drop_feed(
         user_id=int(user_id) if user_id is not None else None,
         anonymous_id=payload.get("anonymousId"),
+        batch_id=str(batch) if batch else None,
     )
 
 
-async def drop_feed(*, user_id: int | None, anonymous_id: str | None) -> None:
+async def drop_feed(
+    *, user_id: int | None, anonymous_id: str | None, batch_id: str | None = None
+) -> None:
     """The shopper's next feed folds the new events in, so the cached one goes now.
 
     The tracking request calls it too, after its commit: the event reaches this process's
     broadcast a moment later, and the shopper's very next request must not be served the
-    stale feed meanwhile.
+    stale feed meanwhile. Both name the batch, so an entry reset once for it (the request's
+    own process, or every process when the cache is Redis) is not reset again.
     """
-    await feed_cache.invalidate(user_id=user_id, anonymous_id=anonymous_id)
+    await feed_cache.invalidate(user_id=user_id, anonymous_id=anonymous_id, token=batch_id)

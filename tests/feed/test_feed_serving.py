@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,10 +11,13 @@ from typing import Any
 import pytest
 
 from models.catalog import Variant
+from models.events import DomainEvent
 from models.feed import FeedImpression
 from services.catalog import stock
+from services.events.records import EventRecord
+from services.feed import assembly, candidates, impressions
 from services.feed import cache as feed_cache
-from services.feed import candidates, impressions
+from services.flows import feed_invalidation
 from services.transactions import transaction
 from tests.factories import auth_headers, create_user, create_variant
 from tests.feed._helpers import feed, gid, nodes, pk, track_views
@@ -162,3 +166,51 @@ async def test_impressions_past_their_retention_are_pruned(gql: Any, feed_world:
 
     assert await impressions.prune() >= 1
     assert [row.id for row in await FeedImpression.filter(user_id=user.id)] == [kept.id]
+
+
+async def test_the_late_broadcast_of_a_tracked_batch_keeps_the_feed_computed_with_it(
+    gql: Any, feed_world: FeedWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tracking request resets the shopper's feed at once; the broadcast of the same batch
+    reaches every process a moment later and must not throw away the feed the shopper's next
+    request computed with those events. Another batch's broadcast still resets it."""
+    user = await create_user()
+    headers = auth_headers(user)
+    computed: list[object] = []
+    original = assembly.assemble
+
+    async def counted(**arguments: Any) -> Any:
+        computed.append(arguments["section"])
+        return await original(**arguments)
+
+    monkeypatch.setattr(assembly, "assemble", counted)
+    await track_views(gql, [feed_world.anchor], headers)
+    first = await feed(gql, "FOR_YOU", headers, first=5)
+    assert len(computed) == 1 and first["edges"]
+
+    row = (
+        await DomainEvent.filter(type="shopper.events_tracked", aggregate_id=f"user:{user.id}")
+        .order_by("-id")
+        .first()
+    )
+    assert row is not None and row.payload["batchId"]
+    record = EventRecord(
+        id=row.event_id,
+        type=row.type,
+        aggregate_type=row.aggregate_type,
+        aggregate_id=row.aggregate_id,
+        sequence=row.sequence,
+        version=row.version,
+        actor=row.actor,
+        occurred_at=row.occurred_at,
+        position=row.position or 0,
+        payload=row.payload,
+    )
+    await feed_invalidation.after_events_tracked(record)  # the same batch, late
+    assert nodes(await feed(gql, "FOR_YOU", headers, first=5)) == nodes(first)
+    assert len(computed) == 1  # served from the cache
+
+    other = dataclasses.replace(record, payload={**record.payload, "batchId": "another-batch"})
+    await feed_invalidation.after_events_tracked(other)
+    await feed(gql, "FOR_YOU", headers, first=5)
+    assert len(computed) == 2
