@@ -10,11 +10,20 @@ from services.logistics import carriers, shipments
 from services.logistics.adapters import TrackingUpdate
 from tests.factories import create_order, unique
 
-BASE = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+# carrier events of a shipment made today fall within days of its ship date: tests place
+# them from yesterday 08:00 on, whatever day they run
+BASE = (datetime.now(UTC) - timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
 
 
 def at(hours: float) -> datetime:
     return BASE + timedelta(hours=hours)
+
+
+def lately(hours: float = 0.0) -> str:
+    """An ISO time `hours` after yesterday's start: carrier events must fall near the ship
+    date of a shipment made today, whatever day the tests run on."""
+    start = (datetime.now(UTC) - timedelta(days=1)).replace(hour=0, minute=0, second=0)
+    return (start.replace(microsecond=0) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def number() -> str:

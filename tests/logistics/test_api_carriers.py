@@ -13,7 +13,7 @@ import pytest
 
 from models.logistics import Carrier, PushFormat, Shipment, ShipmentStatus, TrackingEvent
 from services.logistics import signatures
-from tests.logistics._helpers import carrier, shipment
+from tests.logistics._helpers import carrier, lately, shipment
 from tests.logistics.test_adapters import fixture
 
 S = ShipmentStatus
@@ -47,7 +47,7 @@ async def test_a_signed_native_batch_moves_the_parcel_and_a_repeat_stores_nothin
 ) -> None:
     parcel = await shipment()
     n = parcel.tracking_number or ""
-    body = _native(n, ("IN_TRANSIT", "2026-11-30T10:00:00Z"), ("delivered", "2026-12-01T12:00:00Z"))
+    body = _native(n, ("IN_TRANSIT", lately(10)), ("delivered", lately(36)))
 
     first = await _post(client, "dhl", body)
     again = await _post(client, "dhl", body)
@@ -116,7 +116,7 @@ async def test_malformed_pushes_are_a_400_with_a_log_line(
 
 async def test_unsigned_or_badly_signed_pushes_are_refused(client: httpx.AsyncClient) -> None:
     parcel = await shipment()
-    body = _native(parcel.tracking_number or "", ("IN_TRANSIT", "2026-11-30T10:00:00Z"))
+    body = _native(parcel.tracking_number or "", ("IN_TRANSIT", lately(10)))
 
     unsigned = await client.post("/carriers/dhl/events", content=body)
     forged = await _post(client, "dhl", body, secret="guessed")

@@ -12,7 +12,7 @@ from models.accounts import ApiScope, Permission
 from models.orders import Order, OrderLine
 from services.accounts import api_keys
 from tests.factories import auth_headers, create_user
-from tests.logistics._helpers import carrier, number, order_with
+from tests.logistics._helpers import carrier, lately, number, order_with
 
 CREATE = """
 mutation Ship($input: ShipmentCreateInput!) {
@@ -128,9 +128,9 @@ async def _delivered_order(gql: Any, owner: Any) -> tuple[Order, dict[str, Any]]
     n = number()
     made = await gql(CREATE, _input(order, trackingNumber=n), **await _staff())
     events = [
-        {"trackingNumber": n, "status": "IN_TRANSIT", "occurredAt": "2026-12-01T08:00:00Z",
+        {"trackingNumber": n, "status": "IN_TRANSIT", "occurredAt": lately(8),
          "city": "Leipzig", "message": "Departed hub"},
-        {"trackingNumber": n, "status": "DELIVERED", "occurredAt": "2026-12-01T15:00:00Z"},
+        {"trackingNumber": n, "status": "DELIVERED", "occurredAt": lately(15)},
     ]  # fmt: skip
     pushed = await gql(
         PUSH, {"carrier": "dhl", "events": events}, **await _key(ApiScope.WRITE_SHIPMENTS)
@@ -202,7 +202,7 @@ async def test_a_malformed_pushed_event_is_an_error_not_a_500(gql: Any) -> None:
         {
             "trackingNumber": "no spaces allowed!",
             "status": "IN_TRANSIT",
-            "occurredAt": "2026-12-01T08:00:00Z",
+            "occurredAt": lately(8),
         }
     ]
 

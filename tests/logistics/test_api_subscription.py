@@ -13,13 +13,14 @@ from strawberry.relay import to_base64
 
 from tests.api._served import served
 from tests.events._live import SECRET, Shop, create_staff, socket
+from tests.logistics._helpers import lately
 
 UPDATES = """subscription($s: ID!) { shipmentUpdates(shipmentId: $s) {
   event { type aggregateType payload } shipment { id status timeline { status } } } }"""
 SHIP = """mutation($o: ID!, $n: String) { shipmentCreate(input: {orderId: $o, carrier: "dhl",
   trackingNumber: $n}) { shipment { id } errors { code } } }"""
-PUSH = """mutation($n: String!) { shipmentTrackingPush(carrier: "dhl", events: [{
-  trackingNumber: $n, status: IN_TRANSIT, occurredAt: "2026-12-01T08:00:00Z",
+PUSH = """mutation($n: String!, $at: DateTime!) { shipmentTrackingPush(carrier: "dhl", events: [{
+  trackingNumber: $n, status: IN_TRANSIT, occurredAt: $at,
   city: "Leipzig"}]) { moved errors { code } } }"""
 
 
@@ -62,7 +63,7 @@ async def test_the_buyer_follows_the_parcel_and_a_stranger_cannot(shop: Shop) ->
     async with socket(shop) as ws:
         await ws.init({"authorization": owner["Authorization"]})
         await ws.subscribe("1", UPDATES, {"s": shipment_id})
-        pushed = await shop.gql(PUSH, {"n": number}, **staff)
+        pushed = await shop.gql(PUSH, {"n": number, "at": lately(8)}, **staff)
         message = await ws.receive()
     assert pushed["shipmentTrackingPush"] == {"moved": 1, "errors": []}
     update = message["payload"]["data"]["shipmentUpdates"]
