@@ -49,26 +49,30 @@ class Hub:
         self.broker = broker
         self.position = 0
         self._listeners: set[Listener] = set()
-        self._wakers: list[Callable[[], None]] = []
+        self._wakers: list[Callable[[frozenset[str]], None]] = []
         self._down_since: float | None = None
 
     @property
     def listener_count(self) -> int:
         return len(self._listeners)
 
-    def on_event(self, callback: Callable[[], None]) -> None:
-        """Call `callback` (cheap, synchronous) whenever new events arrive."""
+    def on_event(self, callback: Callable[[frozenset[str]], None]) -> None:
+        """Call `callback` (cheap, synchronous) with the types of new events as they arrive."""
         self._wakers.append(callback)
 
     def _dispatch(self, batch: Iterable[EventRecord]) -> None:
+        types: set[str] = set()
         for record in batch:
             if record.position <= self.position:
                 continue
             self.position = record.position
+            types.add(record.type)
             for listener in tuple(self._listeners):
                 listener.offer(record)
-        for wake in self._wakers:
-            wake()
+        if types:
+            arrived = frozenset(types)
+            for wake in self._wakers:
+                wake(arrived)
 
     async def run_forever(self) -> None:
         # The database says where "now" is: a broker left over from another database (a
