@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint typecheck pytest schema migrations bench bench-events clean
+.PHONY: help install run test lint typecheck pytest schema migrations bench bench-events bench-feed clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ bench: $(STAMP) ## HTTP pages beside hand-written floors, then catalog read late
 
 bench-events: $(STAMP) ## WebSocket fan-out: 1,000 subscribers on two processes (needs PostgreSQL + Redis)
 	$(BIN)/python -m benchmarks.events
+
+bench-feed: $(STAMP) ## FOR_YOU over HTTP, 32 shoppers at once, 10k products / 50k users (DATABASE_URL, REDIS_URL)
+	$(BIN)/python -m benchmarks.feed_served --reuse-model
 
 clean: ## remove .venv and local data
 	rm -rf $(VENV) var
