@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Collection, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +13,8 @@ import numpy as np
 from recommender.artifact import from_arrays, to_arrays
 from recommender.config import canonical_event
 from recommender.content import Context, context_mask_and_boost
-from recommender.data import SECONDS_PER_DAY, Interaction
+from recommender.data import Interaction
+from recommender.explain import Explanation, explain_many, explain_one
 from recommender.hybrid import (
     CONTENT,
     FACTORS,
@@ -26,16 +27,7 @@ from recommender.hybrid import (
 from recommender.state import ModelState
 
 CONTEXT_BOOST = 1.0  # added to items matching the context's interests (scores live in [0, 1])
-EXPLAIN_HISTORY = 500  # explanations look at the user's strongest items only
 RANK_CELLS = 2_000_000  # users x items scored together by `rank`
-EVENT_VERBS = {
-    "view": "viewed",
-    "click": "clicked",
-    "favourite": "favourited",
-    "add_to_cart": "added_to_cart",
-    "purchase": "bought",
-    "rate": "rated",
-}
 
 SessionEvent = Hashable | tuple[Hashable, str | None] | Interaction
 
@@ -48,20 +40,6 @@ class Recommendation:
     score: float
     reason: str
     source_item: Hashable | None = None
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why an item is shown, as data for the UI to phrase.
-
-    `kind` is one of `because_you_<verb>` (viewed, clicked, favourited, added_to_cart, bought,
-    rated, interacted), `popular_in_category`, `trending`, `new`, `popular`; `source_item` is
-    the user's item that contributed most through neighbours, when there is one.
-    """
-
-    kind: str
-    source_item: Hashable | None = None
-    data: dict[str, float | str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -255,7 +233,11 @@ class Model(ModelState):
             pool = self.items.encode(candidates)
             pool = np.unique(pool[pool >= 0])
         top = _top_k(scores, k, pool)
-        return [self._recommendation(profile, int(i), float(scores[i]), context) for i in top]
+        reasons = explain_many(self, profile, top, context)
+        return [
+            Recommendation(self.items.ids[i], float(scores[i]), why.kind, why.source_item)
+            for i, why in zip(top, reasons, strict=True)
+        ]
 
     def similar(self, item: Hashable, k: int = 10) -> list[Recommendation]:
         """Items most like `item`: behaviour neighbours, then content neighbours (for new items)."""
@@ -295,46 +277,7 @@ class Model(ModelState):
         return Recommendation(self.items.ids[index], score, why.kind, why.source_item)
 
     def _explain(self, profile: Profile, index: int, context: Context | None) -> Explanation:
-        items, weights, events = profile.items, profile.weights, profile.events
-        if len(items) > EXPLAIN_HISTORY:
-            keep = np.argsort(-weights)[:EXPLAIN_HISTORY]
-            items, weights, events = items[keep], weights[keep], events[keep]
-        for basis, lists in (("neighbours", self.neighbours), ("content", self.content)):
-            if lists is None or len(items) == 0:
-                continue
-            similarity = (lists.weight[items] * (lists.index[items] == index)).sum(axis=1)
-            contribution = similarity * weights
-            best = int(np.argmax(contribution))
-            if contribution[best] > 0:
-                code = int(events[best])
-                event = self.event_names[code] if 0 <= code < len(self.event_names) else None
-                verb = EVENT_VERBS.get(event or "", "interacted")
-                share = float(contribution[best] / contribution.sum())
-                data: dict[str, float | str | None] = {
-                    "basis": basis,
-                    "event": event,
-                    "similarity": float(similarity[best]),
-                    "share": share,
-                }
-                return Explanation(f"because_you_{verb}", self.items.ids[int(items[best])], data)
-        category = self.categories[index]
-        if category is not None:
-            mine = {self.categories[i] for i in items.tolist()}
-            wanted = {interest.lower() for interest in (context.interests if context else ())}
-            leaf = category.rsplit("/", 1)[-1].lower()
-            if category in mine or leaf in wanted:
-                return Explanation("popular_in_category", None, {"category": category})
-        if self.recent_share[index] >= 2.0 * self.overall_share[index] > 0:
-            data = {"recent_share": float(self.recent_share[index])}
-            data["overall_share"] = float(self.overall_share[index])
-            return Explanation("trending", None, data)
-        first = self.first_seen[index]
-        recent = self.reference_time - self.config.new_item_days * SECONDS_PER_DAY
-        if not self.warm[index] or (np.isfinite(first) and first >= recent):
-            return Explanation(
-                "new", None, {"first_seen": float(first) if np.isfinite(first) else None}
-            )
-        return Explanation("popular", None, {"users": float(self.user_counts[index])})
+        return explain_one(self, profile, index, context)
 
     # ---------------------------------------------------------------- artifact
 

@@ -5,6 +5,11 @@ reason names: on the loop, one feed miss would delay every other request of the 
 releases the GIL in its heavy parts, so the loop keeps serving while a thread scores. The pool
 is bounded (`SHOPGRAPH_FEED_MODEL_THREADS`, default 2): a burst of misses queues for it instead
 of starting one thread per request; 0 runs the work inline (to measure the difference).
+
+BLAS runs single-threaded in serving (`SHOPGRAPH_FEED_BLAS_THREADS`, default 1): a feed's
+matrix products are small, and OpenBLAS spreading each over every core made one FOR_YOU
+recommend at 10k products take 58-71 ms on a busy 2-core machine instead of 6 ms (its threads
+spin waiting for cores the other requests hold). Concurrency comes from the pool instead.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
+
+from threadpoolctl import threadpool_limits
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -27,7 +34,16 @@ def _threads() -> int:
         return 2
 
 
+def _blas_threads() -> int:
+    try:
+        return max(1, int(os.environ.get("SHOPGRAPH_FEED_BLAS_THREADS", "1")))
+    except ValueError:
+        return 1
+
+
 THREADS = _threads()
+BLAS_THREADS = _blas_threads()
+_blas_limited = False
 _pool = (
     ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="feed-model") if THREADS else None
 )
@@ -35,6 +51,11 @@ _pool = (
 
 async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """`fn(*args, **kwargs)` in the model pool (inline when the pool is switched off)."""
+    global _blas_limited
+    if not _blas_limited:
+        # process-wide (BLAS libraries keep one setting); kept for the process's life
+        threadpool_limits(limits=BLAS_THREADS, user_api="blas")
+        _blas_limited = True
     if _pool is None:
         return fn(*args, **kwargs)
     loop = asyncio.get_running_loop()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from recommender import Config, Context, Interaction, Interactions, Model, fit, load
+from recommender.explain import explain_many, explain_one
 from recommender.hybrid import CONTENT, FACTORS, NEIGHBOURS, POPULARITY
 from recommender.synthetic import generate
 from tests.recommender.conftest import clustered_items, clustered_rows
@@ -163,3 +164,27 @@ def test_fit_accepts_records_and_rejects_nothing():
     assert len(model.recommend("u1", 2)) == 2
     with pytest.raises(ValueError):
         fit(Interactions.from_records([]))
+
+
+def test_explaining_many_items_at_once_gives_what_one_at_a_time_gives(
+    small_factor_model: Model, clustered: Model
+):
+    # given users with histories, with session events, and strangers, on two models
+    cases = []
+    for model in (small_factor_model, clustered):
+        ids = model.items.ids
+        for user in [*model.users.ids[:25], "stranger"]:
+            for session in ((), ((ids[3], "view"), (ids[7], "add_to_cart"))):
+                cases.append((model, user, session))
+    explained = 0
+    for model, user, session in cases:
+        profile = model.profile(user, session)
+        context = Context(interests=("blocks",))
+        indices = list(range(len(model.items)))
+        # when every item is explained in one pass and each alone
+        many = explain_many(model, profile, indices, context)
+        one = [explain_one(model, profile, index, context) for index in indices]
+        # then the answers are the same, reasons, sources and figures
+        assert many == one
+        explained += sum(e.kind.startswith("because_you_") for e in many)
+    assert explained > 100  # the list stages were exercised, not only the fallbacks
