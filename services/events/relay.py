@@ -60,7 +60,13 @@ class Relay:
                     yield bool(got)
                 finally:
                     if got:
-                        await raw.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)
+                        try:
+                            await raw.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)
+                        except BaseException:
+                            # the pool does not clear session locks: a session that may
+                            # still hold it must end, or no relay would run again
+                            raw.terminate()
+                            raise
 
     async def step(self) -> int | None:
         """Sequence and publish one round; the count published, or None if another relay ran."""
