@@ -10,7 +10,13 @@ from services.membership.earning import (
     preview_for_goods,
 )
 from services.membership.perks import Perks, perks_for
-from services.membership.reversal import Extent, reverse_order, shortfall_preview
+from services.membership.reversal import (
+    Extent,
+    reverse_order,
+    shortfall_preview,
+    withheld_for_order,
+    withhold_for_refund,
+)
 from services.membership.spending import Quote, quote, spend_for_order
 from services.membership.tiers import evaluate as evaluate_tier
 
@@ -29,4 +35,6 @@ __all__ = [
     "reverse_order",
     "shortfall_preview",
     "spend_for_order",
+    "withheld_for_order",
+    "withhold_for_refund",
 ]
