@@ -13,6 +13,7 @@ from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
 from services.feed import impressions as feed_impressions
 from services.flows import (
+    birthdays,
     feed_invalidation,
     late_shipment_case,
     membership_points,
@@ -46,6 +47,8 @@ WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever
 WORKER_JOBS["feed-impressions-prune"] = lambda runtime: feed_impressions.prune_forever()
 # Expiry notices, expiry and the daily tier review, where the workers run.
 WORKER_JOBS["membership-expiry"] = lambda runtime: membership_expiry.run_forever()
+# Birthday points and coupons, once per person per year.
+WORKER_JOBS["membership-birthdays"] = lambda runtime: birthdays.run_forever()
 # Shipments past their promise become late; the demo carrier moves demo parcels when on.
 WORKER_JOBS["logistics-lateness"] = lambda runtime: lateness.run_forever()
 if demo_carrier.interval_from_environment() > 0:
