@@ -5,6 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
+from models.membership import RuleKind
 
 class Migration(migrations.Migration):
     dependencies = [('shopgraph', '0015_feed_impressions')]
@@ -41,6 +42,18 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'membership_audit', 'app': 'shopgraph', 'indexes': [Index(fields=['created_at'])], 'pk_attr': 'id', 'table_description': 'A staff change of the program (terms, rules, tiers): who, why, and what changed.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='FirstOccasion',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('shopgraph.User', source_field='user_id', db_constraint=True, to_field='id', related_name='first_occasions', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='PURCHASE: purchase\nSIGNUP: signup\nFIRST_REVIEW: first_review\nREVIEW_PHOTO: review_photo\nACCEPTED_ANSWER: accepted_answer\nBIRTHDAY: birthday\nREFERRAL: referral', enum_type=RuleKind, max_length=20)),
+                ('reference', fields.CharField(max_length=80)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'membership_first_occasion', 'app': 'shopgraph', 'unique_together': (('user', 'kind'),), 'pk_attr': 'id', 'table_description': 'The first time a member did something a rule rewards once ("first_review"), recorded'},
             bases=['Model'],
         ),
         ops.AddField(

@@ -284,3 +284,22 @@ class MembershipAudit(Model):
     class Meta:
         table = "membership_audit"
         indexes = [Index(fields=("created_at",))]
+
+
+class FirstOccasion(Model):
+    """The first time a member did something a rule rewards once ("first_review"), recorded
+    whether or not a rule was in force then, so a later one is never taken for the first."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "shopgraph.User", related_name="first_occasions", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(RuleKind, max_length=20)
+    reference = fields.CharField(max_length=80)
+    created_at = fields.DatetimeField()
+
+    user_id: int
+
+    class Meta:
+        table = "membership_first_occasion"
+        unique_together = (("user", "kind"),)

@@ -4,6 +4,7 @@ order's points, and the perks of a member."""
 
 from services.membership.earning import (
     PaidLine,
+    claim_first,
     earn_for_order,
     earn_once,
     goods_paid,
@@ -25,6 +26,7 @@ __all__ = [
     "PaidLine",
     "Perks",
     "Quote",
+    "claim_first",
     "earn_for_order",
     "earn_once",
     "evaluate_tier",

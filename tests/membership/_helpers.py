@@ -12,6 +12,8 @@ MEMBERSHIP_CONSUMERS = (
     "membership_refunded",
     "membership_cancelled",
     "membership_signup",
+    "membership_reviews",
+    "membership_answers",
 )
 
 
