@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
-from models.membership import RuleKind
+from models.membership import ReferralStatus, RuleKind
 
 class Migration(migrations.Migration):
     dependencies = [('shopgraph', '0015_feed_impressions')]
@@ -69,5 +69,24 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name='MemberAccount',
             index=Index(fields=['birth_month', 'birth_day']),
+        ),
+        ops.CreateModel(
+            name='Referral',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('referrer', fields.ForeignKeyField('shopgraph.User', source_field='referrer_id', db_constraint=True, to_field='id', related_name='referrals_made', on_delete=OnDelete.CASCADE)),
+                ('friend', fields.OneToOneField('shopgraph.User', source_field='friend_id', db_constraint=True, to_field='id', related_name='referred_by', on_delete=OnDelete.CASCADE)),
+                ('status', fields.CharEnumField(default=ReferralStatus.PENDING, description='PENDING: pending\nREWARDED: rewarded\nREFUSED: refused', enum_type=ReferralStatus, max_length=12)),
+                ('reason', fields.CharField(default='', max_length=200)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'membership_referral', 'app': 'shopgraph', 'pk_attr': 'id', 'table_description': "A friend who signed up with a member's code: both earn when the friend's first order"},
+            bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='MemberAccount',
+            name='referral_code',
+            field=fields.CharField(null=True, unique=True, max_length=16),
         ),
     ]

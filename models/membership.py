@@ -132,6 +132,8 @@ class MemberAccount(Model):
     # The member's own birthday, without a year (the program needs no age): set once.
     birth_month = fields.SmallIntField(null=True)
     birth_day = fields.SmallIntField(null=True)
+    # The code a member shares with friends (made on first ask).
+    referral_code = fields.CharField(max_length=16, null=True, unique=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     user_id: int
@@ -303,3 +305,33 @@ class FirstOccasion(Model):
     class Meta:
         table = "membership_first_occasion"
         unique_together = (("user", "kind"),)
+
+
+class ReferralStatus(StrEnum):
+    PENDING = "pending"
+    REWARDED = "rewarded"
+    # The two looked like one person (same e-mail pattern, address or payment method).
+    REFUSED = "refused"
+
+
+class Referral(Model):
+    """A friend who signed up with a member's code: both earn when the friend's first order
+    is delivered. One referrer per friend."""
+
+    id = fields.IntField(primary_key=True)
+    referrer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "shopgraph.User", related_name="referrals_made", on_delete=fields.CASCADE
+    )
+    friend: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "shopgraph.User", related_name="referred_by", on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(ReferralStatus, max_length=12, default=ReferralStatus.PENDING)
+    reason = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+
+    referrer_id: int
+    friend_id: int
+
+    class Meta:
+        table = "membership_referral"

@@ -10,7 +10,7 @@ from models.membership import EarningRule, MemberAccount, MembershipProgram, Tie
 from resolvers.auth import require_permission, viewer
 from resolvers.context import Info
 from services.events import actors
-from services.membership import admin, birthdays, rules, terms, tiers
+from services.membership import admin, birthdays, referrals, rules, terms, tiers
 from services.membership.errors import MembershipErrorCode, error
 
 
@@ -53,3 +53,11 @@ async def set_birthday(info: Info, *, month: int, day: int) -> MemberAccount:
     if user is None:
         raise error(MembershipErrorCode.PERMISSION_DENIED, "Sign in to add your birthday.")
     return await birthdays.set_birthday(user_id=user.id, month=month, day=day)
+
+
+async def apply_referral(info: Info, *, code: str) -> None:
+    """The signed-in customer names who referred them."""
+    user = viewer(info)
+    if user is None:
+        raise error(MembershipErrorCode.PERMISSION_DENIED, "Sign in to use a referral code.")
+    await referrals.apply_code(friend_id=user.id, code=code)

@@ -8,7 +8,7 @@ from models.membership import EarningRule, PointsEntry, Tier
 from resolvers.auth import has_permission, require_permission, viewer
 from resolvers.context import Info
 from resolvers.pagination import Page, page_from_slice, window
-from services.membership import report, rules, tiers
+from services.membership import referrals, report, rules, tiers
 from services.membership.report import Liability
 
 
@@ -43,3 +43,11 @@ async def ledger_page(
 async def liability(info: Info, *, currency: str) -> Liability:
     require_permission(info, Permission.MANAGE_MEMBERSHIP)
     return await report.liability(currency=currency)
+
+
+async def referral_code(info: Info, *, user_id: int) -> str | None:
+    """The member's code to share: for the member only (made on first ask)."""
+    user = viewer(info)
+    if user is None or user.id != user_id:
+        return None
+    return await referrals.referral_code(user_id)

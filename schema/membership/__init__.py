@@ -11,6 +11,7 @@ import strawberry
 from resolvers.context import Info
 from resolvers.membership import queries as resolve
 from schema.membership.mutations import MembershipMutation as StaffMembershipMutation
+from schema.membership.referrals import MembershipReferralMutation
 from schema.membership.terms import MembershipTermsMutation, MembershipTermsQuery
 from schema.membership.types import EarningRuleType, Membership, TierType, membership_of
 
@@ -34,7 +35,9 @@ class PointsLiability:
 
 
 @strawberry.type
-class MembershipMutation(StaffMembershipMutation, MembershipTermsMutation):
+class MembershipMutation(
+    StaffMembershipMutation, MembershipTermsMutation, MembershipReferralMutation
+):
     pass
 
 

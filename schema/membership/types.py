@@ -237,6 +237,12 @@ class Membership:
         rows = await loaders.birthday_rewards_by_user_id.load(self.user_id)
         return [BirthdayRewardType.from_model(row) for row in rows]
 
+    @strawberry.field(
+        description="Your code to share with friends (null for anyone else reading this)."
+    )
+    async def referral_code(self, info: Info) -> str | None:
+        return await resolve.referral_code(info, user_id=self.user_id)
+
     @strawberry.field(description="The ledger, newest first.")
     async def ledger(
         self, info: Info, first: int | None = None, after: str | None = None

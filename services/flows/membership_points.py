@@ -7,22 +7,19 @@ event seen twice changes nothing more.
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from models.membership import RuleKind
 from services import membership
+from services.events.ids import pk_of
 from services.events.records import EventRecord
 
 
 def _pk(global_id: Any) -> int | None:
     """The row id inside a payload's global ID ("Type:pk" in base64); None for none."""
-    if not global_id:
-        return None
-    _, _, pk = base64.b64decode(str(global_id)).decode().partition(":")
-    return int(pk)
+    return pk_of(global_id)
 
 
 async def after_order_paid(record: EventRecord) -> None:

@@ -19,6 +19,7 @@ from services.flows import (
     late_shipment_case,
     membership_points,
     purchase_recording,
+    referral_rewards,
     shipment_progress,
 )
 from services.logistics import demo as demo_carrier
@@ -41,6 +42,7 @@ durable("membership_paid", [T.ORDER_PAID])(membership_points.after_order_paid)
 durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order_refunded)
 durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_order_cancelled)
 durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_customer_registered)
+durable("membership_referrals", [T.ORDER_DELIVERED])(referral_rewards.after_order_delivered)
 durable("membership_reviews", [T.REVIEW_PUBLISHED])(community_points.after_review_published)
 durable("membership_answers", [T.ANSWER_ACCEPTED])(community_points.after_answer_accepted)
 durable("aftersales_late_shipment", [T.SHIPMENT_LATE])(late_shipment_case.after_shipment_late)

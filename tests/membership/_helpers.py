@@ -14,6 +14,7 @@ MEMBERSHIP_CONSUMERS = (
     "membership_signup",
     "membership_reviews",
     "membership_answers",
+    "membership_referrals",
 )
 
 
