@@ -13,14 +13,15 @@ from decimal import Decimal
 import pytest
 
 from models.membership import BirthdayReward, EntryKind, MemberAccount, PointsEntry, RuleKind
-from models.orders import Coupon, CouponKind
+from models.orders import Coupon, CouponKind, DeliveryMethod
 from services import clock
 from services.errors import DomainError
 from services.events.runtime import WORKER_JOBS
 from services.flows import birthdays as birthday_pass
 from services.membership import birthdays
 from tests.conftest import using_postgres
-from tests.factories import create_child_profile, create_user
+from tests.factories import create_child_profile, create_user, create_variant
+from tests.orders._helpers import place, ready_cart
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -170,3 +171,26 @@ async def test_two_passes_at_once_reward_a_birthday_once(rule, ladder) -> None:
     assert await _earned(gold) == [200]
     assert await BirthdayReward.filter(user_id=gold).count() == 1
     assert await Coupon.filter(code__startswith="BDAY-", used_count=0).count() >= 1
+
+
+async def test_the_birthday_coupon_takes_its_percentage_off_at_checkout_once(rule, ladder) -> None:
+    day = clock.now()
+    user = await create_user()
+    await birthdays.set_birthday(user_id=user.id, month=day.month, day=day.day)
+    await MemberAccount.filter(user_id=user.id).update(tier_id=ladder["gold"].id)
+    await birthday_pass.run_daily(at=day)
+    code = (await BirthdayReward.get(user_id=user.id)).coupon_code
+    assert code is not None
+
+    cart = await ready_cart(
+        (await create_variant(price="40.00", stock=5), 1),
+        user=user,
+        method=DeliveryMethod.STORE_PICKUP,
+    )
+    cart.coupon_codes = [code]
+    await cart.save()
+    order = (await place(cart, user=user)).order
+
+    # The coupon's 15% (6.00), then Gold's 10% off what is left (3.40)
+    assert (order.discount_total, order.total) == (Decimal("9.40"), Decimal("30.60"))
+    assert (await Coupon.get(code=code)).used_count == 1
