@@ -4,7 +4,7 @@ staff liability report."""
 from __future__ import annotations
 
 from models.accounts import Permission
-from models.membership import EarningRule, PointsEntry, Tier
+from models.membership import EarningRule, MembershipAudit, PointsEntry, Tier
 from resolvers.auth import has_permission, require_permission, viewer
 from resolvers.context import Info
 from resolvers.pagination import Page, page_from_slice, window
@@ -51,3 +51,12 @@ async def referral_code(info: Info, *, user_id: int) -> str | None:
     if user is None or user.id != user_id:
         return None
     return await referrals.referral_code(user_id)
+
+
+async def audit_page(info: Info, *, first: int | None, after: str | None) -> Page[MembershipAudit]:
+    """Staff changes of the program, newest first (MANAGE_MEMBERSHIP)."""
+    require_permission(info, Permission.MANAGE_MEMBERSHIP)
+    win = window(first, after)
+    query = MembershipAudit.all()
+    rows = await query.order_by("-id").offset(win.offset).limit(win.limit + 1)
+    return page_from_slice(rows, win, query.count)

@@ -4,14 +4,19 @@ customer's own birthday (`membershipSetBirthday`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
-from typing import Self
+from typing import Self, cast
 
 import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
 
 from models import membership as m
 from resolvers.context import Info
 from resolvers.membership import admin as resolve
+from resolvers.membership import queries
+from schema.connections import CountedConnection
 from schema.membership.types import Membership, MembershipError
 from schema.payloads import payload_errors
 from services.errors import DomainError, DomainErrors
@@ -115,6 +120,35 @@ class MembershipBirthdayPayload:
     errors: list[MembershipError]
 
 
+@strawberry.type(description="One staff change of the program: who, why and what changed.")
+class MembershipAuditEntry:
+    action: str = strawberry.field(
+        description="terms.update, rule.create, rule.end, tier.create or tier.update."
+    )
+    subject: str = strawberry.field(description='What changed, e.g. "tier:gold", "rule:4".')
+    staff_id: relay.GlobalID | None = strawberry.field(description="The staff member (a User).")
+    reason: str
+    changes: JSON = strawberry.field(description="Per changed value: {from, to}.")
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, row: m.MembershipAudit) -> Self:
+        return cls(
+            action=row.action,
+            subject=row.subject,
+            staff_id=relay.GlobalID("User", str(row.staff_id)) if row.staff_id else None,
+            reason=row.reason,
+            changes=cast("JSON", row.changes),
+            created_at=row.created_at,
+        )
+
+
+# Audit entries exist only in this list: edges and cursors, no global ID (see FeedConnection).
+@strawberry.type(description="Staff changes of the program, newest first.")
+class MembershipAuditConnection(CountedConnection[MembershipAuditEntry]):  # type: ignore[type-var]
+    pass
+
+
 def _errors(problem: DomainError | DomainErrors) -> list[MembershipError]:
     return payload_errors(problem, MembershipError, Code)
 
@@ -124,6 +158,13 @@ class MembershipTermsQuery:
     @strawberry.field(description="The loyalty program's terms (public).")
     async def membership_program(self) -> MembershipProgramType:
         return MembershipProgramType.from_model(await rules.program())
+
+    @strawberry.field(description="Staff (MANAGE_MEMBERSHIP): changes of terms, rules and tiers.")
+    async def membership_audit_trail(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> MembershipAuditConnection:
+        page = await queries.audit_page(info, first=first, after=after)
+        return MembershipAuditConnection.from_page(page, MembershipAuditEntry.from_model)
 
 
 @strawberry.type

@@ -178,3 +178,27 @@ async def test_a_customer_adds_their_birthday_once(gql: Any) -> None:
     other = auth_headers(await create_user())
     invalid = (await gql(BIRTHDAY, {"month": 4, "day": 31}, **other))["data"]
     assert invalid["membershipSetBirthday"]["errors"][0]["code"] == "BIRTHDAY_INVALID"
+
+
+AUDIT = """
+{ membershipAuditTrail(first: 2) { totalCount edges { node {
+  action subject staffId reason changes createdAt } } } }
+"""
+
+
+async def test_membership_staff_read_the_audit_trail_newest_first(gql: Any, terms) -> None:
+    await terms(min_redeem=100)
+    _, staff = await _staff()
+    await gql(UPDATE, {"input": {"minRedeem": 120, "reason": "first"}}, **staff)
+    await gql(UPDATE, {"input": {"minRedeem": 140, "reason": "second"}}, **staff)
+
+    denied = await gql(AUDIT, **auth_headers(await create_user()))
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    trail = (await gql(AUDIT, **staff))["data"]["membershipAuditTrail"]
+    assert trail["totalCount"] >= 2
+    newest = [edge["node"] for edge in trail["edges"]]
+    assert [(n["reason"], n["changes"]["min_redeem"]["to"]) for n in newest] == [
+        ("second", 140),
+        ("first", 120),
+    ]
+    assert newest[0]["action"] == "terms.update" and newest[0]["staffId"]
