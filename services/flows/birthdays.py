@@ -9,7 +9,6 @@ earned and the coupon created together, or not at all.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from services import clock, membership
 from services.accounts import children
 from services.membership import birthdays
 from services.orders import coupons
+from services.periodic import run_every
 from services.transactions import transaction
 
 logger = logging.getLogger("shopgraph.flows.birthdays")
@@ -75,12 +75,6 @@ async def run_daily(*, at: datetime | None = None) -> dict[str, int]:
 
 async def run_forever(interval: float = 3600.0, *, first_after: float = 90.0) -> None:
     """Run the pass hourly (a birthday is rewarded on the first pass of its day)."""
-    await asyncio.sleep(first_after)
-    while True:
-        try:
-            await run_daily()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("birthday pass failed")
-        await asyncio.sleep(interval)
+    await run_every(
+        run_daily, interval=interval, first_after=first_after, logger=logger, name="birthday pass"
+    )

@@ -20,7 +20,7 @@ from models.membership import BirthdayReward, MemberAccount, RuleKind
 from services import clock
 from services.membership import earning, ledger
 from services.membership.errors import MembershipErrorCode, error
-from services.sql import marks
+from services.sql import insert_once
 from services.transactions import transaction
 
 C = MembershipErrorCode
@@ -87,15 +87,19 @@ async def members_with_birthday(*, today: date) -> list[Person]:
 async def claim(person: Person, *, at: datetime) -> int | None:
     """Inside the pass's transaction: the reward row for `person` this year, or None if it
     was rewarded already (one statement, so two passes at once cannot both claim it)."""
-    conn = connections.get("default")
-    p = marks(conn, 5)
-    rows = await conn.execute_query_dict(
-        "INSERT INTO membership_birthday_reward (user_id, person, name, year, points, "
-        f"created_at) VALUES ({p[0]}, {p[1]}, {p[2]}, {p[3]}, 0, {p[4]}) "
-        "ON CONFLICT (user_id, person, year) DO NOTHING RETURNING id",
-        [person.user_id, person.person, person.name[:80], person.year, at],
+    return await insert_once(
+        connections.get("default"),
+        "membership_birthday_reward",
+        {
+            "user_id": person.user_id,
+            "person": person.person,
+            "name": person.name[:80],
+            "year": person.year,
+            "points": 0,
+            "created_at": at,
+        },
+        ("user_id", "person", "year"),
     )
-    return int(rows[0]["id"]) if rows else None
 
 
 async def award_points(reward_id: int, person: Person, *, at: datetime) -> int:

@@ -14,7 +14,7 @@ from tortoise import connections
 from models.membership import EntryKind, MemberAccount, QualifyingSpend, RuleKind, Tier
 from services import clock
 from services.membership import ledger, lots, rules
-from services.sql import marks
+from services.sql import insert_once
 from services.transactions import transaction
 
 CENT = Decimal("0.01")
@@ -186,12 +186,15 @@ async def earn_once(
 async def claim_first(*, user_id: int, kind: RuleKind, reference: str) -> bool:
     """True the first time the member does `kind` (one statement: of two at once, one wins);
     recorded even when no rule is in force, so a later occasion is never the first."""
-    conn = connections.get("default")
-    p = marks(conn, 4)
-    rows = await conn.execute_query_dict(
-        "INSERT INTO membership_first_occasion (user_id, kind, reference, created_at) "
-        f"VALUES ({p[0]}, {p[1]}, {p[2]}, {p[3]}) ON CONFLICT (user_id, kind) DO NOTHING "
-        "RETURNING id",
-        [user_id, kind.value, reference[:80], clock.now()],
+    claimed = await insert_once(
+        connections.get("default"),
+        "membership_first_occasion",
+        {
+            "user_id": user_id,
+            "kind": kind.value,
+            "reference": reference[:80],
+            "created_at": clock.now(),
+        },
+        ("user_id", "kind"),
     )
-    return bool(rows)
+    return claimed is not None

@@ -4,6 +4,7 @@ the daily pass (worker job and CLI), with the birthday coupon of tiers that have
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from services.errors import DomainError
 from services.events.runtime import WORKER_JOBS
 from services.flows import birthdays as birthday_pass
 from services.membership import birthdays
+from services.periodic import run_every
 from tests.conftest import using_postgres
 from tests.factories import create_child_profile, create_user, create_variant
 from tests.orders._helpers import place, ready_cart
@@ -194,3 +196,25 @@ async def test_the_birthday_coupon_takes_its_percentage_off_at_checkout_once(rul
     # The coupon's 15% (6.00), then Gold's 10% off what is left (3.40)
     assert (order.discount_total, order.total) == (Decimal("9.40"), Decimal("30.60"))
     assert (await Coupon.get(code=code)).used_count == 1
+
+
+async def test_the_worker_job_repeats_the_pass_and_survives_a_failed_one(caplog) -> None:
+    calls: list[int] = []
+
+    async def step() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database away")
+
+    job = asyncio.create_task(
+        run_every(step, interval=0.01, first_after=0, logger=logging.getLogger("t"), name="t")
+    )
+    for _ in range(200):
+        if len(calls) >= 3:
+            break
+        await asyncio.sleep(0.01)
+    job.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await job
+    assert len(calls) >= 3
+    assert "t failed" in caplog.text
