@@ -129,6 +129,11 @@ class MemberAccount(Model):
     tier_since = fields.DatetimeField(null=True)
     # When the tier is next reviewed; a downgrade applies only after it plus the grace.
     tier_review_at = fields.DatetimeField(null=True)
+    # The member's own birthday, without a year (the program needs no age): set once.
+    birth_month = fields.SmallIntField(null=True)
+    birth_day = fields.SmallIntField(null=True)
+    # The code a member shares with friends (made on first ask).
+    referral_code = fields.CharField(max_length=16, null=True, unique=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     user_id: int
@@ -136,6 +141,7 @@ class MemberAccount(Model):
 
     class Meta:
         table = "member_account"
+        indexes = [Index(fields=("birth_month", "birth_day"))]
 
 
 class PointsLot(Model):
@@ -238,3 +244,94 @@ class QualifyingSpend(Model):
     class Meta:
         table = "qualifying_spend"
         indexes = [Index(fields=("user_id", "occurred_at"))]
+
+
+class BirthdayReward(Model):
+    """One person's birthday reward in one year (the member's own, or a child profile's):
+    the row's uniqueness is what makes the daily job award it once."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "shopgraph.User", related_name="birthday_rewards", on_delete=fields.CASCADE
+    )
+    # "member", or "child:<profile id>".
+    person = fields.CharField(max_length=32)
+    name = fields.CharField(max_length=80, default="")
+    year = fields.SmallIntField()
+    points = fields.IntField(default=0)
+    coupon_code = fields.CharField(max_length=40, null=True)
+    coupon_percent = fields.DecimalField(max_digits=5, decimal_places=2, null=True)
+    coupon_ends_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    user_id: int
+
+    class Meta:
+        table = "membership_birthday_reward"
+        unique_together = (("user", "person", "year"),)
+        ordering = ["-created_at", "-id"]
+
+
+class MembershipAudit(Model):
+    """A staff change of the program (terms, rules, tiers): who, why, and what changed."""
+
+    id = fields.IntField(primary_key=True)
+    staff_id = fields.IntField(null=True)
+    action = fields.CharField(max_length=40)
+    subject = fields.CharField(max_length=80, default="")
+    reason = fields.CharField(max_length=300)
+    changes: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "membership_audit"
+        indexes = [Index(fields=("created_at",))]
+
+
+class FirstOccasion(Model):
+    """The first time a member did something a rule rewards once ("first_review"), recorded
+    whether or not a rule was in force then, so a later one is never taken for the first."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "shopgraph.User", related_name="first_occasions", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(RuleKind, max_length=20)
+    reference = fields.CharField(max_length=80)
+    created_at = fields.DatetimeField()
+
+    user_id: int
+
+    class Meta:
+        table = "membership_first_occasion"
+        unique_together = (("user", "kind"),)
+
+
+class ReferralStatus(StrEnum):
+    PENDING = "pending"
+    REWARDED = "rewarded"
+    # The two looked like one person (same e-mail pattern, address or payment method).
+    REFUSED = "refused"
+
+
+class Referral(Model):
+    """A friend who signed up with a member's code: both earn when the friend's first order
+    is delivered. One referrer per friend."""
+
+    id = fields.IntField(primary_key=True)
+    referrer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "shopgraph.User", related_name="referrals_made", on_delete=fields.CASCADE
+    )
+    friend: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "shopgraph.User", related_name="referred_by", on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(ReferralStatus, max_length=12, default=ReferralStatus.PENDING)
+    reason = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+
+    referrer_id: int
+    friend_id: int
+
+    class Meta:
+        table = "membership_referral"

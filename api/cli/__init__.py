@@ -15,6 +15,7 @@ from api.cli.store import (
     cmd_export_schema,
     cmd_import_catalog,
     cmd_import_orders,
+    cmd_membership_birthdays,
     cmd_membership_expire,
     cmd_migrate,
     cmd_release_reservations,
@@ -98,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         "membership-expire", help="announce and expire points, review tiers (the daily job)"
     )
     expire.set_defaults(func=cmd_membership_expire)
+
+    birthdays = sub.add_parser(
+        "membership-birthdays",
+        help="birthday points and coupons for members and child profiles (the daily job)",
+    )
+    birthdays.set_defaults(func=cmd_membership_birthdays)
 
     cases = sub.add_parser(
         "cases-sweep", help="flag after-sales SLA breaches, close cases solved N days ago"

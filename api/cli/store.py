@@ -82,6 +82,14 @@ def cmd_membership_expire(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_membership_birthdays(args: argparse.Namespace, settings: Settings) -> int:
+    from services.flows.birthdays import run_daily
+
+    done = asyncio.run(_with_db(settings, run_daily))
+    print(", ".join(f"{name}: {count}" for name, count in done.items()))
+    return 0
+
+
 def cmd_cases_sweep(args: argparse.Namespace, settings: Settings) -> int:
     from services.aftersales import close_solved, sla_sweep
 

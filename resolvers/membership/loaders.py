@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Sum
 
 from models.membership import (
+    BirthdayReward,
     MemberAccount,
     MembershipProgram,
     PointsEntry,
@@ -44,6 +45,7 @@ class MembershipLoaders:
         self.account_by_user_id = DataLoader(load_fn=self._accounts)
         self.standing_by_user_id = DataLoader(load_fn=self._standings)
         self.spend_by_user_id = DataLoader(load_fn=self._spend)
+        self.birthday_rewards_by_user_id = DataLoader(load_fn=self._birthday_rewards)
         self.tier_by_id = ByIdLoader(Tier)
         self.entry_by_id = ByIdLoader(PointsEntry)
         self._ladder: list[Tier] | None = None
@@ -91,3 +93,13 @@ class MembershipLoaders:
         )
         totals = {row["user_id"]: Decimal(row["total"] or 0) for row in rows}
         return [totals.get(key, Decimal(0)) for key in keys]
+
+    async def _birthday_rewards(self, keys: Sequence[int]) -> list[list[BirthdayReward]]:
+        """Each member's birthday rewards of the last 13 months, newest first."""
+        since = self.now - timedelta(days=400)
+        found: dict[int, list[BirthdayReward]] = defaultdict(list)
+        for row in await BirthdayReward.filter(
+            user_id__in=list(set(keys)), created_at__gte=since
+        ).order_by("-created_at", "-id"):
+            found[row.user_id].append(row)
+        return [found.get(key, []) for key in keys]

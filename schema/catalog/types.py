@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from enum import Enum
 from typing import Any, ClassVar, Self
 
@@ -13,6 +12,8 @@ from strawberry import relay
 from models import catalog as m
 from resolvers.catalog import queries
 from resolvers.context import Info
+from schema.catalog.flash import FlashPriceOffer, product_flash_price, variant_flash_price
+from schema.catalog.money import Money
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 from services.catalog.ages import age_label
@@ -78,12 +79,6 @@ class ProductPartNode(CatalogNode):
     @classmethod
     async def visible(cls, info: Info, row: Any) -> bool:
         return await queries.can_see_product_id(info, row.product_id)
-
-
-@strawberry.type(description="An amount of money.")
-class Money:
-    amount: Decimal = strawberry.field(description="Decimal amount, never a float.")
-    currency: str = strawberry.field(description="ISO 4217 currency code, e.g. EUR.")
 
 
 @strawberry.type(description="Lowest and highest variant price of a product.")
@@ -186,6 +181,10 @@ class VariantType(ProductPartNode):
         description="The former price when the variant is on sale; null otherwise."
     )
     stock: int = strawberry.field(description="Units available to sell now.")
+    flash_price: FlashPriceOffer | None = strawberry.field(
+        resolver=variant_flash_price,
+        description="The flash price running now (or soon, for tiers with early access).",
+    )
     product_id: strawberry.Private[int]
 
     @strawberry.field(description="True when at least one unit can be bought.")
@@ -290,8 +289,14 @@ class ProductType(CatalogNode):
     rating: Rating
     created_at: datetime
     updated_at: datetime
+    flash_price: FlashPriceOffer | None = strawberry.field(
+        resolver=product_flash_price,
+        description="The lowest flash price of its variants running now (or soon, for tiers "
+        "with early access).",
+    )
     brand_id: strawberry.Private[int | None]
     category_id: strawberry.Private[int | None]
+    currency: strawberry.Private[str]
 
     @classmethod
     def visible(cls, info: Info, row: m.Product | ProductRow) -> bool:
@@ -327,6 +332,7 @@ class ProductType(CatalogNode):
             updated_at=row.updated_at,
             brand_id=row.brand_id,
             category_id=row.category_id,
+            currency=row.currency,
         )
 
     @strawberry.field

@@ -10,7 +10,9 @@ import strawberry
 
 from resolvers.context import Info
 from resolvers.membership import queries as resolve
-from schema.membership.mutations import MembershipMutation
+from schema.membership.mutations import MembershipMutation as StaffMembershipMutation
+from schema.membership.referrals import MembershipReferralMutation
+from schema.membership.terms import MembershipTermsMutation, MembershipTermsQuery
 from schema.membership.types import EarningRuleType, Membership, TierType, membership_of
 
 
@@ -33,7 +35,14 @@ class PointsLiability:
 
 
 @strawberry.type
-class MembershipQuery:
+class MembershipMutation(
+    StaffMembershipMutation, MembershipTermsMutation, MembershipReferralMutation
+):
+    pass
+
+
+@strawberry.type
+class MembershipQuery(MembershipTermsQuery):
     @strawberry.field(description="The tier ladder, lowest first (public).")
     async def membership_tiers(self) -> list[TierType]:
         return [TierType.from_model(row) for row in await resolve.ladder()]

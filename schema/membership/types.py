@@ -224,6 +224,25 @@ class Membership:
         standing = await info.context.loaders.membership.standing_by_user_id.load(self.user_id)
         return [ExpiringPoints(points=p, expires_at=at) for p, at in standing.expiring]
 
+    @strawberry.field(description='The member\'s birthday as "MM-DD" (no year), or null.')
+    async def birthday(self, info: Info) -> str | None:
+        account = await info.context.loaders.membership.account_by_user_id.load(self.user_id)
+        if account is None or account.birth_month is None or account.birth_day is None:
+            return None
+        return f"{account.birth_month:02d}-{account.birth_day:02d}"
+
+    @strawberry.field(description="Birthday rewards of the last 13 months, newest first.")
+    async def birthday_rewards(self, info: Info) -> list[BirthdayRewardType]:
+        loaders = info.context.loaders.membership
+        rows = await loaders.birthday_rewards_by_user_id.load(self.user_id)
+        return [BirthdayRewardType.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="Your code to share with friends (null for anyone else reading this)."
+    )
+    async def referral_code(self, info: Info) -> str | None:
+        return await resolve.referral_code(info, user_id=self.user_id)
+
     @strawberry.field(description="The ledger, newest first.")
     async def ledger(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -232,6 +251,31 @@ class Membership:
         if page is None:
             return None
         return PointsEntryConnection.from_page(page, PointsEntryType.from_model)
+
+
+@strawberry.type(
+    name="BirthdayReward", description="A birthday the program rewarded: the member's or a child's."
+)
+class BirthdayRewardType:
+    year: int
+    person: str = strawberry.field(description='"member", or the child profile\'s name.')
+    points: int
+    coupon_code: str | None = strawberry.field(
+        description="A single-use birthday coupon (tiers with the perk), or null."
+    )
+    coupon_percent: Decimal | None
+    coupon_ends_at: datetime | None
+
+    @classmethod
+    def from_model(cls, row: m.BirthdayReward) -> Self:
+        return cls(
+            year=row.year,
+            person="member" if row.person == "member" else row.name,
+            points=row.points,
+            coupon_code=row.coupon_code,
+            coupon_percent=Decimal(row.coupon_percent) if row.coupon_percent is not None else None,
+            coupon_ends_at=row.coupon_ends_at,
+        )
 
 
 @strawberry.type(description="A tier still to reach.")

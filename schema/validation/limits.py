@@ -89,6 +89,9 @@ EXACT: dict[str, Limits] = {
     "Mutation.orderRefund.reason": Limits(max_length=300),
     "VariantOptionInput.name": Limits(max_length=100),
     "VariantOptionInput.value": Limits(max_length=200),
+    # A point may be worth fractions of a cent; a share is 0-1 with 3 decimals.
+    "PointValueInput.value": Limits(max_digits=8, decimal_places=4),
+    "MembershipProgramInput.maxShare": Limits(max_digits=4, decimal_places=3),
 }
 NAMED: dict[str, Limits] = {
     "email": Limits(max_length=254),

@@ -185,3 +185,11 @@ async def set_default_address(*, user_id: int, address_id: int) -> Address:
             await Address.filter(id=address.id).update(is_default=True)
             address.is_default = True
     return address
+
+
+async def contact_points(*, user_id: int) -> tuple[str, list[tuple[str, str, str]]]:
+    """The account's e-mail and its addresses as (line1, postal code, country): what tells
+    two accounts apart as people (a referral check)."""
+    user = await User.get_or_none(id=user_id).only("id", "email")
+    rows = await Address.filter(user_id=user_id).values_list("line1", "postal_code", "country")
+    return (user.email if user else ""), [(str(a), str(b), str(c)) for a, b, c in rows]

@@ -153,3 +153,16 @@ async def delete_child(*, user_id: int, child_id: int) -> None:
         ChildProfile, user_id=user_id, row_id=child_id, missing="No such child profile."
     )
     await child.delete()
+
+
+async def born_in(*, month: int, on: date | None = None) -> list[tuple[int, int, str]]:
+    """Child profiles born in `month` of any year a profile can have: (profile id, user id,
+    name), by id. Birth months are stored as the month's first day, so this is an IN list."""
+    year = (on or today()).year
+    months = [date(y, month, 1) for y in range(year - MAX_AGE_YEARS - 1, year + 1)]
+    rows = (
+        await ChildProfile.filter(birth_month__in=months)
+        .order_by("id")
+        .values_list("id", "user_id", "name")
+    )
+    return [(int(i), int(u), str(n)) for i, u, n in rows]

@@ -14,3 +14,14 @@ def global_id(type_name: str, pk: int | str | None) -> str | None:
     if pk is None:
         return None
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii")
+
+
+def pk_of(value: object) -> int | None:
+    """The row id inside a payload's global ID; None for none or anything malformed."""
+    if not value:
+        return None
+    try:
+        _, _, pk = base64.b64decode(str(value), validate=True).decode().partition(":")
+        return int(pk)
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return None

@@ -44,6 +44,8 @@ class EventTypeName(StrEnum):
     CASE_SLA_BREACHED = "case.sla_breached"
     CASE_RESOLVED = "case.resolved"
     CASE_CLOSED = "case.closed"
+    REVIEW_PUBLISHED = "review.published"
+    ANSWER_ACCEPTED = "answer.accepted"
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,11 @@ SPECS: dict[EventTypeName, EventSpec] = {
     ),
     T.CASE_RESOLVED: EventSpec("case", "A case was solved or resolved.", TICKETS),
     T.CASE_CLOSED: EventSpec("case", "A case was closed.", TICKETS),
+    # Community: public content, as the catalog is.
+    T.REVIEW_PUBLISHED: EventSpec("review", "A product review became visible.", CATALOG),
+    T.ANSWER_ACCEPTED: EventSpec(
+        "answer", "An answer to a product question was accepted.", CATALOG
+    ),
 }
 
 

@@ -3,11 +3,14 @@ member's perks for pricing. Orders reach membership only through this flow."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import timedelta
 from decimal import Decimal
 
-from services import membership
+from services import clock, membership
 from services.errors import DomainError
 from services.membership import Perks, Quote
+from services.orders import flash
 from services.orders.errors import OrderErrorCode, error
 
 
@@ -46,3 +49,22 @@ async def points_to_earn(
 async def perks(*, user_id: int | None) -> Perks:
     """The member's perks (none for guests)."""
     return await membership.perks_for(user_id)
+
+
+async def early_flash(*, user_id: int | None) -> timedelta:
+    """How long before a flash price starts this shopper sees it (their tier's perk)."""
+    if user_id is None:
+        return timedelta(0)
+    return (await membership.perks_for(user_id)).early_flash
+
+
+async def flash_offers(
+    *,
+    early: timedelta,
+    variant_ids: Sequence[int] = (),
+    product_ids: Sequence[int] = (),
+) -> flash.Offers:
+    """Flash offers running now, or starting within `early` (see `early_flash`)."""
+    return await flash.offers(
+        variant_ids=variant_ids, product_ids=product_ids, at=clock.now(), early=early
+    )

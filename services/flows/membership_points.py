@@ -7,22 +7,19 @@ event seen twice changes nothing more.
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from models.membership import RuleKind
 from services import membership
+from services.events.ids import pk_of
 from services.events.records import EventRecord
 
 
 def _pk(global_id: Any) -> int | None:
     """The row id inside a payload's global ID ("Type:pk" in base64); None for none."""
-    if not global_id:
-        return None
-    _, _, pk = base64.b64decode(str(global_id)).decode().partition(":")
-    return int(pk)
+    return pk_of(global_id)
 
 
 async def after_order_paid(record: EventRecord) -> None:
@@ -49,7 +46,7 @@ async def after_order_paid(record: EventRecord) -> None:
     await membership.evaluate_tier(user_id=user_id)
 
 
-def _extent(payload: dict[str, Any]) -> membership.Extent:
+def _extent(payload: dict[str, Any], withheld: Decimal = Decimal(0)) -> membership.Extent:
     """Full; by returned quantities when a return names its lines (after-sales); else by the
     share of the order's money refunded so far."""
     if payload.get("full"):
@@ -60,19 +57,24 @@ def _extent(payload: dict[str, Any]) -> membership.Extent:
             returned={int(_pk(r["lineId"]) or 0): int(r["quantity"]) for r in returned}
         )
     total = Decimal(payload.get("total") or 0) + Decimal(payload.get("pointsDiscount") or 0)
-    refunded = Decimal(payload.get("refundedTotal") or 0)
+    refunded = Decimal(payload.get("refundedTotal") or 0) + withheld
     return membership.Extent(share=refunded / total if total > 0 else Decimal(0))
 
 
 async def after_order_refunded(record: EventRecord) -> None:
-    """Take back what the refunded lines earned and return the points spent on them."""
+    """Take back what the refunded lines earned and return the points spent on them.
+
+    What refunds withheld for spent points (REDUCE_REFUND) counts as refunded: those
+    refunds reversed their points already, so this finds nothing more to do for them.
+    """
     user_id, order_id = _pk(record.payload.get("customerId")), _pk(record.payload.get("orderId"))
     if user_id is None or order_id is None:
         return
+    withheld = await membership.withheld_for_order(order_id)
     await membership.reverse_order(
         user_id=user_id,
         order_id=order_id,
-        extent=_extent(record.payload),
+        extent=_extent(record.payload, withheld),
         key=record.id,
         currency=str(record.payload.get("currency") or "EUR"),
     )

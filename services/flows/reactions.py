@@ -13,10 +13,13 @@ from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
 from services.feed import impressions as feed_impressions
 from services.flows import (
+    birthdays,
+    community_points,
     feed_invalidation,
     late_shipment_case,
     membership_points,
     purchase_recording,
+    referral_rewards,
     shipment_progress,
 )
 from services.logistics import demo as demo_carrier
@@ -39,6 +42,9 @@ durable("membership_paid", [T.ORDER_PAID])(membership_points.after_order_paid)
 durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order_refunded)
 durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_order_cancelled)
 durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_customer_registered)
+durable("membership_referrals", [T.ORDER_DELIVERED])(referral_rewards.after_order_delivered)
+durable("membership_reviews", [T.REVIEW_PUBLISHED])(community_points.after_review_published)
+durable("membership_answers", [T.ANSWER_ACCEPTED])(community_points.after_answer_accepted)
 durable("aftersales_late_shipment", [T.SHIPMENT_LATE])(late_shipment_case.after_shipment_late)
 # SLA breaches and closing solved cases after N days.
 WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
@@ -46,6 +52,8 @@ WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever
 WORKER_JOBS["feed-impressions-prune"] = lambda runtime: feed_impressions.prune_forever()
 # Expiry notices, expiry and the daily tier review, where the workers run.
 WORKER_JOBS["membership-expiry"] = lambda runtime: membership_expiry.run_forever()
+# Birthday points and coupons, once per person per year.
+WORKER_JOBS["membership-birthdays"] = lambda runtime: birthdays.run_forever()
 # Shipments past their promise become late; the demo carrier moves demo parcels when on.
 WORKER_JOBS["logistics-lateness"] = lambda runtime: lateness.run_forever()
 if demo_carrier.interval_from_environment() > 0:

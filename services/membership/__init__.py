@@ -4,13 +4,20 @@ order's points, and the perks of a member."""
 
 from services.membership.earning import (
     PaidLine,
+    claim_first,
     earn_for_order,
     earn_once,
     goods_paid,
     preview_for_goods,
 )
 from services.membership.perks import Perks, perks_for
-from services.membership.reversal import Extent, reverse_order, shortfall_preview
+from services.membership.reversal import (
+    Extent,
+    reverse_order,
+    shortfall_preview,
+    withheld_for_order,
+    withhold_for_refund,
+)
 from services.membership.spending import Quote, quote, spend_for_order
 from services.membership.tiers import evaluate as evaluate_tier
 
@@ -19,6 +26,7 @@ __all__ = [
     "PaidLine",
     "Perks",
     "Quote",
+    "claim_first",
     "earn_for_order",
     "earn_once",
     "evaluate_tier",
@@ -29,4 +37,6 @@ __all__ = [
     "reverse_order",
     "shortfall_preview",
     "spend_for_order",
+    "withheld_for_order",
+    "withhold_for_refund",
 ]

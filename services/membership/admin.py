@@ -1,11 +1,15 @@
-"""Staff operations on a member's points: manual adjustments, always with a reason."""
+"""Staff operations, always with a reason: manual point adjustments (in the ledger) and
+changes of earning rules and tiers (in the audit trail, with what changed)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 from models.accounts import User
-from models.membership import EntryKind
+from models.membership import EarningRule, EntryKind, Tier
 from services import clock
-from services.membership import ledger, lots, rules
+from services.membership import audit, ledger, lots, rules, tiers
 from services.membership.errors import MembershipErrorCode, error
 from services.transactions import transaction
 
@@ -54,3 +58,66 @@ async def adjust(*, user_id: int, points: int, reason: str, key: str) -> int:
                 allocations=allocations,
             )
     return (await ledger.balances(user_id)).available
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+async def create_rule(*, spec: rules.RuleSpec, staff_id: int | None, reason: str) -> EarningRule:
+    """A new earning rule, audited with its reason (it applies to points not yet earned)."""
+    reason = audit.clean_reason(reason)
+    async with transaction():
+        rule = await rules.create_rule(spec)
+        await audit.record(
+            staff_id=staff_id,
+            action="rule.create",
+            subject=f"rule:{rule.id}",
+            reason=reason,
+            changes={name: _plain(value) for name, value in vars(spec).items()},
+        )
+    return rule
+
+
+async def end_rule(*, rule_id: int, staff_id: int | None, reason: str) -> EarningRule:
+    """End an earning rule now, audited; what it earned stays."""
+    reason = audit.clean_reason(reason)
+    async with transaction():
+        rule = await rules.end_rule(rule_id=rule_id)
+        await audit.record(
+            staff_id=staff_id,
+            action="rule.end",
+            subject=f"rule:{rule.id}",
+            reason=reason,
+            changes={"ends_at": _plain(rule.ends_at)},
+        )
+    return rule
+
+
+async def save_tier(*, spec: tiers.TierSpec, staff_id: int | None, reason: str) -> Tier:
+    """Create or change a tier, audited with what it was before."""
+    reason = audit.clean_reason(reason)
+    async with transaction():
+        before = await Tier.get_or_none(code=spec.code)
+        tier = await tiers.save_tier(spec)
+        changes = {
+            name: {
+                "from": _plain(getattr(before, name)) if before else None,
+                "to": _plain(getattr(tier, name)),
+            }
+            for name in vars(spec)
+            if name != "code"
+            and (before is None or _plain(getattr(before, name)) != _plain(getattr(tier, name)))
+        }
+        await audit.record(
+            staff_id=staff_id,
+            action="tier.create" if before is None else "tier.update",
+            subject=f"tier:{tier.code}",
+            reason=reason,
+            changes=changes,
+        )
+    return tier

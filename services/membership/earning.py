@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from tortoise import connections
+
 from models.membership import EntryKind, MemberAccount, QualifyingSpend, RuleKind, Tier
 from services import clock
 from services.membership import ledger, lots, rules
+from services.sql import insert_once
 from services.transactions import transaction
 
 CENT = Decimal("0.01")
@@ -133,13 +136,20 @@ async def preview_for_goods(*, user_id: int | None, amounts: Sequence[Decimal]) 
 
 
 async def earn_once(
-    *, user_id: int, kind: RuleKind, reference: str, reason: str, at: datetime | None = None
+    *,
+    user_id: int,
+    kind: RuleKind,
+    reference: str,
+    reason: str,
+    at: datetime | None = None,
+    occasion: str | None = None,
 ) -> Earned:
     """The entry point of every occasion rule (sign-up, first review, review with a photo,
-    accepted answer, birthday, referral): `reference` names the occasion ("review:12"), and
-    the same occasion never earns twice. Available at once (nothing to return)."""
+    accepted answer, birthday, referral): `reference` names what caused it ("review:12"),
+    `occasion` what may earn only once (default: the reference; "user:5" for a member's
+    first review), and the same occasion never earns twice. Available at once."""
     at = at or clock.now()
-    key = f"earn:{kind.value}:{reference}"
+    key = f"earn:{kind.value}:{occasion or reference}"
     async with transaction(), ledger.changing(user_id) as account:
         if await ledger.find(key) is not None:
             return Earned(0, replayed=True)
@@ -171,3 +181,20 @@ async def earn_once(
             event={"ruleId": rule.id},
         )
     return Earned(points)
+
+
+async def claim_first(*, user_id: int, kind: RuleKind, reference: str) -> bool:
+    """True the first time the member does `kind` (one statement: of two at once, one wins);
+    recorded even when no rule is in force, so a later occasion is never the first."""
+    claimed = await insert_once(
+        connections.get("default"),
+        "membership_first_occasion",
+        {
+            "user_id": user_id,
+            "kind": kind.value,
+            "reference": reference[:80],
+            "created_at": clock.now(),
+        },
+        ("user_id", "kind"),
+    )
+    return claimed is not None

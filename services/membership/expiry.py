@@ -3,7 +3,6 @@ and members hear about points that expire soon (`points.expiring`, once per lot)
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -16,6 +15,7 @@ from services.events import outbox
 from services.events.ids import global_id
 from services.events.types import EventTypeName
 from services.membership import ledger, rules, tiers
+from services.periodic import run_every
 from services.transactions import transaction
 
 logger = logging.getLogger("shopgraph.membership.expiry")
@@ -113,14 +113,11 @@ async def run_daily(*, at: datetime | None = None) -> dict[str, int]:
 
 
 async def run_forever(interval: float = 3600.0, *, first_after: float = 60.0) -> None:
-    """Run the daily pass every `interval` seconds (hourly catches up after a restart); the
-    first pass waits `first_after` seconds, so a starting server serves requests first."""
-    await asyncio.sleep(first_after)
-    while True:
-        try:
-            await run_daily()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("membership expiry pass failed")
-        await asyncio.sleep(interval)
+    """Run the daily pass every `interval` seconds (hourly catches up after a restart)."""
+    await run_every(
+        run_daily,
+        interval=interval,
+        first_after=first_after,
+        logger=logger,
+        name="membership expiry pass",
+    )

@@ -1,8 +1,8 @@
 """Perks the rest of the shop honours, through one interface: `perks_for(user_id)`.
 
-Pricing applies the tier discount, free delivery and early flash access; earning applies the
-points multiplier; after-sales (not built yet) is to read `aftersales_priority` for a case's
-priority and SLA; the birthday coupon percentage is for the birthday job to issue.
+Pricing applies the tier discount, free delivery and early flash access (carts and the
+catalog's flash prices); earning applies the points multiplier; after-sales raises a case's
+priority and SLA by `aftersales_priority`; the birthday pass issues the birthday coupon.
 """
 
 from __future__ import annotations

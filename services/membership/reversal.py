@@ -53,6 +53,7 @@ class Reversed:
     reversed: int
     shortfall: int
     restored: int
+    withheld: Decimal = Decimal("0.00")
 
 
 async def shortfall_preview(
@@ -72,13 +73,28 @@ async def shortfall_preview(
 
 
 async def reverse_order(
-    *, user_id: int, order_id: int, extent: Extent, key: str, currency: str = "EUR"
+    *,
+    user_id: int,
+    order_id: int,
+    extent: Extent,
+    key: str,
+    currency: str = "EUR",
+    withhold_up_to: Decimal | None = None,
 ) -> Reversed:
     """Bring the order's points to `extent`: take back earned points, record any shortfall
-    (points already spent), return spent points, and lower the qualifying spend."""
+    (points already spent), return spent points, and lower the qualifying spend.
+
+    A shortfall is withheld from the refund (valued in `currency`, at most `withhold_up_to`)
+    only when the caller is the refund itself and the program says REDUCE_REFUND; otherwise,
+    and for what the refund is too small to cover, the money has gone or goes anyway and the
+    member owes the points (debt): a shortfall is never hidden.
+    """
     key = f"order:{order_id}:{key}"
     async with transaction(), ledger.changing(user_id) as account:
         terms = await rules.program()
+        reduce = (
+            withhold_up_to is not None and terms.shortfall_policy == ShortfallPolicy.REDUCE_REFUND
+        )
         taken: list[tuple[int, int]] = []
         shortfall = 0
         for lot in await PointsLot.filter(order_id=order_id, user_id=user_id).order_by("id"):
@@ -103,14 +119,17 @@ async def reverse_order(
                 order_id=order_id,
                 allocations=taken,
             )
+        value = None
         if shortfall:
-            value = None
-            if terms.shortfall_policy == ShortfallPolicy.NEGATIVE_BALANCE:
-                account.debt += shortfall
+            owed = shortfall
+            unit = rules.point_value(terms, currency) or Decimal(0)
+            if reduce and unit > 0 and withhold_up_to is not None:
+                covered = min(shortfall, rules.whole_points(withhold_up_to / unit))
+                value = (unit * covered).quantize(CENT)
+                owed -= covered
+            if owed:
+                account.debt += owed
                 await account.save(update_fields=["debt", "updated_at"])
-            else:
-                unit = rules.point_value(terms, currency) or Decimal(0)
-                value = (unit * shortfall).quantize(CENT)
             await ledger.record(
                 user_id=user_id,
                 kind=EntryKind.SHORTFALL,
@@ -120,11 +139,68 @@ async def reverse_order(
                 reference=f"order:{order_id}",
                 order_id=order_id,
                 value=value,
-                event={"policy": terms.shortfall_policy.value, "value": value},
+                event={"policy": terms.shortfall_policy.value, "value": value, "owed": owed},
             )
         restored = await _restore(user_id, order_id, extent, key)
         await _lower_spend(user_id, order_id, extent, key)
-    return Reversed(reversed=-sum(n for _, n in taken), shortfall=shortfall, restored=restored)
+    return Reversed(
+        reversed=-sum(n for _, n in taken),
+        shortfall=shortfall,
+        restored=restored,
+        withheld=value or Decimal("0.00"),
+    )
+
+
+async def withheld_for_order(order_id: int) -> Decimal:
+    """The money refunds of the order have withheld so far for points already spent."""
+    rows = await PointsEntry.filter(
+        order_id=order_id, kind=EntryKind.SHORTFALL, value__isnull=False
+    ).values_list("value", flat=True)
+    return sum((Decimal(v) for v in rows), Decimal("0.00"))
+
+
+async def withhold_for_refund(
+    *,
+    user_id: int,
+    order_id: int,
+    order_value: Decimal,
+    captured: Decimal,
+    refunded: Decimal,
+    amount: Decimal,
+    key: str,
+    currency: str,
+) -> Decimal:
+    """Inside a refund's transaction (its order row locked): under REDUCE_REFUND, reverse the
+    order's points to where this refund of `amount` brings it and return the value of the
+    points already spent, which the refund withholds. Zero under NEGATIVE_BALANCE (the
+    reversal then follows `order.refunded`).
+
+    `refunded` is money refunded or being refunded before this refund; what earlier refunds
+    withheld counts as refunded too, so the extent is the same as if nothing was withheld
+    (and the `order.refunded` consumer, which adds it back the same way, finds nothing more
+    to do). The same `key` again withholds what it did the first time, once.
+    """
+    if (await rules.program()).shortfall_policy != ShortfallPolicy.REDUCE_REFUND:
+        return Decimal("0.00")
+    entry = await ledger.find(f"order:{order_id}:refund:{key}:shortfall")
+    if entry is not None:
+        return Decimal(entry.value or 0)
+    before = refunded + await withheld_for_order(order_id)
+    after = before + amount
+    extent = (
+        Extent(full=True)
+        if after >= captured
+        else Extent(share=after / order_value if order_value > 0 else Decimal(0))
+    )
+    result = await reverse_order(
+        user_id=user_id,
+        order_id=order_id,
+        extent=extent,
+        key=f"refund:{key}",
+        currency=currency,
+        withhold_up_to=amount,
+    )
+    return result.withheld
 
 
 async def _restore(user_id: int, order_id: int, extent: Extent, key: str) -> int:

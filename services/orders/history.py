@@ -48,3 +48,24 @@ async def list_orders(*, filters: OrderFilter, offset: int, limit: int) -> Order
     total = await query.count()
     rows = await query.order_by("-placed_at", "-id").offset(offset).limit(limit + 1)
     return OrderSlice(orders=list(rows[:limit]), total=total, has_next=len(rows) > limit)
+
+
+async def shipping_addresses(*, user_id: int, limit: int = 50) -> list[tuple[str, str, str]]:
+    """Where the customer's latest orders went, as (line1, postal code, country)."""
+    rows = (
+        await Order.filter(user_id=user_id, shipping_address__not_isnull=True)
+        .order_by("-id")
+        .limit(limit)
+        .values_list("shipping_address", flat=True)
+    )
+    found: list[tuple[str, str, str]] = []
+    for address in rows:
+        if isinstance(address, dict):
+            found.append(
+                (
+                    str(address.get("line1", "")),
+                    str(address.get("postal_code", "")),
+                    str(address.get("country", "")),
+                )
+            )
+    return found

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from models.accounts import User
 from models.catalog import Category, Product, ProductStatus, Variant
-from models.orders import Cart, CartLine, Coupon, CouponKind, DeliveryMethod, FlashPrice
+from models.orders import Cart, CartLine, Coupon, CouponKind, DeliveryMethod
 from services.errors import DomainError
 from services.flows import member_pricing
 from services.orders import coupons as coupon_rules
-from services.orders import member_perks
+from services.orders import flash, member_perks
 from services.orders.coupons import Customer, Item, money
 from services.orders.errors import OrderErrorCode, StockError, error
 
@@ -203,15 +203,9 @@ async def unit_prices(
     }
     if not variants:
         return prices
-    flashes = await FlashPrice.filter(
-        variant_id__in=[v.id for v in variants], starts_at__lte=at + early, ends_at__gt=at
-    ).order_by("price", "ends_at")
-    seen: set[int] = set()
-    for flash in flashes:
-        if flash.variant_id in seen:
-            continue
-        seen.add(flash.variant_id)
-        prices[flash.variant_id] = (Decimal(flash.price), flash_note(flash.ends_at, at))
+    found = await flash.offers(variant_ids=[v.id for v in variants], at=at, early=early)
+    for variant_id, offer in found.by_variant.items():
+        prices[variant_id] = (offer.price, flash_note(offer.ends_at, at))
     return prices
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from models.orders import Order, OrderStatus, Refund, RefundStatus
 from services.errors import DomainErrors
+from services.flows import refund_points
 from services.orders import coupons, lifecycle, payments, settlement
 from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order, restock
@@ -78,11 +79,38 @@ async def refund_order(
                     f"At most {state.refundable:.2f} can still be refunded.",
                     field="amount",
                 )
-            planned = await settlement.plan_refunds(
-                order=order, amount=amount, reason=reason, key=key
+            pay = amount - await _withhold(order, state, amount, key)
+            planned = (
+                await settlement.plan_refunds(order=order, amount=pay, reason=reason, key=key)
+                if pay > 0
+                else []
             )
     await _settle(planned)
     return await Order.get(id=order_id)
+
+
+async def _withhold(order: Order, state: settlement.Money, amount: Decimal, key: str) -> Decimal:
+    """What the refund keeps back for earned points already spent (membership's
+    REDUCE_REFUND policy), noted on the order's timeline; under its row lock."""
+    withheld = await refund_points.withhold(
+        user_id=order.user_id,
+        order_id=order.id,
+        order_value=Decimal(order.total) + Decimal(order.points_discount),
+        captured=state.captured,
+        refunded=state.refunded + state.pending,
+        amount=amount,
+        key=key,
+        currency=order.currency,
+    )
+    if withheld > 0:
+        await lifecycle.record_event(
+            order,
+            "points_withheld",
+            f"{withheld:.2f} {order.currency} of the {amount:.2f} refund kept back: points "
+            "this order earned were already spent",
+            data={"amount": str(amount), "withheld": str(withheld)},
+        )
+    return withheld
 
 
 async def cancel_order(
@@ -125,6 +153,8 @@ async def cancel_order(
             )
         state = await settlement.money(order.id)
         refundable = state.refundable
+        if refundable > 0:
+            refundable -= await _withhold(order, state, refundable, f"cancel-{order.id}")
         planned = (
             await settlement.plan_refunds(
                 order=order, amount=refundable, reason="Order cancelled", key=f"cancel-{order.id}"

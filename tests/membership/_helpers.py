@@ -12,6 +12,9 @@ MEMBERSHIP_CONSUMERS = (
     "membership_refunded",
     "membership_cancelled",
     "membership_signup",
+    "membership_reviews",
+    "membership_answers",
+    "membership_referrals",
 )
 
 

@@ -164,24 +164,28 @@ async def test_refund_after_spending_records_the_shortfall_as_debt(rule, terms) 
     assert (after.available, after.debt) == (30, 0)
 
 
-async def test_reduce_refund_policy_values_the_shortfall_and_keeps_balance_at_zero(
+async def test_under_reduce_refund_a_reversal_after_the_money_went_is_owed_not_hidden(
     rule, terms
 ) -> None:
+    # Given REDUCE_REFUND, and an order's 100 earned points all spent
     await terms(pending_days=0, shortfall_policy=ShortfallPolicy.REDUCE_REFUND, min_redeem=1)
     await rule(points_per_unit=D(1))
     user = await create_user()
     order = order_id()
     await earn(user.id, PaidLine(1, 1, D("100.00")), order=order)
     await _spend(user.id, 100)
-    # Before refunding, the refund can ask what it should withhold
+    # Before refunding, a preview says what a refund would withhold
     preview = await shortfall_preview(
         user_id=user.id, order_id=order, extent=Extent(full=True), currency="EUR"
     )
     assert preview == (100, D("1.00"))
+    # When the points are reversed by something other than the refund itself (the money is
+    # gone, nothing can be withheld any more)
     await reverse_order(user_id=user.id, order_id=order, extent=Extent(full=True), key="r")
+    # Then the shortfall is recorded as owed points, with no money value withheld
     shortfall = await PointsEntry.get(user_id=user.id, kind=EntryKind.SHORTFALL)
-    assert shortfall.value == D("1.00")
-    assert await ledger.balances(user.id) == ledger.Balances(available=0, pending=0, debt=0)
+    assert (shortfall.points, shortfall.value) == (-100, None)
+    assert await ledger.balances(user.id) == ledger.Balances(available=0, pending=0, debt=100)
 
 
 async def test_a_refund_returns_spent_points_to_the_lots_they_came_from(terms) -> None:

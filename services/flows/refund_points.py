@@ -1,0 +1,36 @@
+"""A refund meets points already spent: under the REDUCE_REFUND policy, membership reverses
+the order's points inside the refund's own transaction (order row locked, then the member's)
+and the refund pays that much less. Orders reach membership's refunds only through here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from services import membership
+
+
+async def withhold(
+    *,
+    user_id: int | None,
+    order_id: int,
+    order_value: Decimal,
+    captured: Decimal,
+    refunded: Decimal,
+    amount: Decimal,
+    key: str,
+    currency: str,
+) -> Decimal:
+    """What a refund of `amount` keeps back for points its lines earned and the customer has
+    already spent (0 for guests and under NEGATIVE_BALANCE)."""
+    if user_id is None:
+        return Decimal("0.00")
+    return await membership.withhold_for_refund(
+        user_id=user_id,
+        order_id=order_id,
+        order_value=order_value,
+        captured=captured,
+        refunded=refunded,
+        amount=amount,
+        key=key,
+        currency=currency,
+    )
