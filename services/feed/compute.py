@@ -43,7 +43,9 @@ def _blas_threads() -> int:
 
 THREADS = _threads()
 BLAS_THREADS = _blas_threads()
-_blas_limited = False
+# process-wide (a BLAS library keeps one setting) and set on import, before any thread of
+# ours runs BLAS: changing it while another thread is inside a BLAS call is not safe
+threadpool_limits(limits=BLAS_THREADS, user_api="blas")
 _pool = (
     ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="feed-model") if THREADS else None
 )
@@ -51,11 +53,6 @@ _pool = (
 
 async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """`fn(*args, **kwargs)` in the model pool (inline when the pool is switched off)."""
-    global _blas_limited
-    if not _blas_limited:
-        # process-wide (BLAS libraries keep one setting); kept for the process's life
-        threadpool_limits(limits=BLAS_THREADS, user_api="blas")
-        _blas_limited = True
     if _pool is None:
         return fn(*args, **kwargs)
     loop = asyncio.get_running_loop()
