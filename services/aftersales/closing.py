@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from models.aftersales import Case, CaseStatus
 from services import clock
-from services.aftersales import policy, sla, workflow
+from services.aftersales import alerts, policy, workflow
 from services.aftersales.cases import check_text, locked_case
 from services.aftersales.errors import AftersalesErrorCode, error
 from services.errors import DomainError
@@ -68,7 +68,7 @@ async def run_forever(interval: float = SWEEP_SECONDS) -> None:
     """The worker job: SLA breaches and automatic closing, every few minutes."""
     while True:
         try:
-            await sla.sweep()
+            await alerts.sweep()
             await close_solved()
         except Exception:  # a failed round must not stop the next one
             logger.exception("after-sales sweep failed")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.expressions import Case as When_
+from tortoise.expressions import Value, When
 from tortoise.queryset import QuerySet
 
 from models.aftersales import Case, CaseKind, CasePriority, CaseStatus
@@ -33,7 +35,15 @@ def case_query(filters: CaseFilter, *, queue: bool) -> QuerySet[Case]:
         query = query.filter(assignee_id=filters.assignee_id)
     if filters.breached is not None:
         query = query.filter(breached_at__isnull=not filters.breached)
-    return query.order_by("resolution_due", "id") if queue else query.order_by("-created_at", "-id")
+    if not queue:
+        return query.order_by("-created_at", "-id")
+    # What falls due first on top; paused and finished cases (no running clock) after them,
+    # the same on both databases (SQLite would put NULLs first).
+    stopped = When_(
+        When(next_due_at__isnull=True, then=Value(1)),  # type: ignore[arg-type]
+        default=Value(0),  # type: ignore[arg-type]
+    )
+    return query.annotate(stopped=stopped).order_by("stopped", "next_due_at", "id")
 
 
 async def list_cases(*, query: QuerySet[Case], offset: int, limit: int) -> tuple[list[Case], bool]:

@@ -21,7 +21,7 @@ from models.aftersales import (
 )
 from models.orders import Order, OrderLine
 from services import clock
-from services.aftersales import policy, preview, workflow
+from services.aftersales import policy, preview, sla, workflow
 from services.aftersales.cases import check_text, check_urls, locked_case
 from services.aftersales.errors import AftersalesErrorCode, error
 from services.transactions import transaction
@@ -39,8 +39,8 @@ class Inspection:
 
 
 def _responded(case: Case) -> dict[str, Any]:
-    # A decision answers the customer: it stops the first-response clock.
-    return {} if case.first_responded_at else {"first_responded_at": clock.now()}
+    # A decision answers the customer: it meets the reply targets.
+    return sla.answered(case, clock.now())
 
 
 async def approve(*, case_id: int, label_url: str = "") -> Case:
