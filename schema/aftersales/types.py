@@ -19,7 +19,7 @@ from schema.nodes import LoadedNode
 from schema.orders.common import money
 from schema.orders.types import OrderLineType
 from services import clock
-from services.aftersales import preview, sla
+from services.aftersales import policy, preview, sla
 
 CaseKind = strawberry.enum(
     m.CaseKind,
@@ -128,9 +128,32 @@ class CaseMessageType:
 class CaseSla:
     first_response_due: datetime | None
     first_responded_at: datetime | None
+    next_reply_due: datetime | None = strawberry.field(
+        description="Staff owe the customer an answer by then (set when the customer writes "
+        "after staff answered)."
+    )
     resolution_due: datetime | None
-    paused: bool = strawberry.field(description="Waiting on the customer: the clocks stand still.")
+    next_due_at: datetime | None = strawberry.field(
+        description="The earliest running target: what the staff queue sorts by. Null while "
+        "paused or done."
+    )
+    business_hours: bool = strawberry.field(
+        description="Targets count the support desk's opening hours (else calendar hours)."
+    )
+    paused: bool = strawberry.field(
+        description="Waiting on the customer (or their parcel): the clocks stand still."
+    )
     breached: bool = strawberry.field(description="A target passed while the clock ran.")
+
+
+@strawberry.type(
+    description="The satisfaction survey: offered a while after the case is solved, open for "
+    "a window, answered once (caseRate)."
+)
+class CaseSurvey:
+    opens_at: datetime
+    closes_at: datetime
+    open: bool = strawberry.field(description="The customer may rate now.")
 
 
 @strawberry.type(
@@ -212,13 +235,28 @@ class CaseType(LoadedNode):
     @strawberry.field
     def sla(self) -> CaseSla:
         row = self.row
+        targets = sla.targets_for(m.CaseKind(row.kind), m.CasePriority(row.priority))
         return CaseSla(
             first_response_due=row.first_response_due,
             first_responded_at=row.first_responded_at,
+            next_reply_due=row.next_reply_due,
             resolution_due=row.resolution_due,
+            next_due_at=row.next_due_at,
+            business_hours=targets.business_hours,
             paused=row.waiting_since is not None,
             breached=sla.breached(row, clock.now()),
         )
+
+    @strawberry.field(description="Null until the case is solved (and for declined cases).")
+    def survey(self) -> CaseSurvey | None:
+        if self.row.status == m.CaseStatus.DECLINED:
+            return None
+        window = policy.survey_window(self.row.solved_at, policy.from_environment())
+        if window is None:
+            return None
+        now = clock.now()
+        is_open = self.row.rating is None and window.opens_at <= now <= window.closes_at
+        return CaseSurvey(opens_at=window.opens_at, closes_at=window.closes_at, open=is_open)
 
     @strawberry.field(description="Order lines and quantities (returns, exchanges, repairs).")
     async def lines(self, info: Info) -> list[CaseLineType]:

@@ -16,6 +16,7 @@ from models.aftersales import (
     CaseTimelineEntry,
     DeclineReason,
 )
+from services import clock
 from services.aftersales import cases, closing, staff, workflow
 from services.errors import DomainError
 from services.events import actors
@@ -136,6 +137,8 @@ async def test_decline_other_needs_a_note_and_a_case_rates_once_after_solved() -
         await closing.rate(case_id=case.id, customer_id=user.id, rating=5)
     assert early.value.code == "RATING_NOT_OPEN"
     await staff.resolve(case_id=case.id)
+    # The survey opens a day after the case was solved.
+    await Case.filter(id=case.id).update(solved_at=clock.now() - timedelta(hours=25))
     with pytest.raises(DomainError) as stranger:
         await closing.rate(case_id=case.id, customer_id=user.id + 10_000, rating=5)
     assert stranger.value.code == "CASE_NOT_FOUND"
