@@ -316,8 +316,11 @@ class ReturnPreview:
     )
     total: Money
     points_back: int | None = strawberry.field(
-        description="Loyalty points the return takes back; null while membership cannot "
-        "say in advance."
+        description="Loyalty points the order earned that this refund takes back (also those "
+        "already spent, which the member then owes); null for a guest's order."
+    )
+    points_restored: int | None = strawberry.field(
+        description="Points spent on the order that come back to the member with this refund."
     )
 
     @classmethod
@@ -340,4 +343,5 @@ class ReturnPreview:
             shipping=money(found.shipping, c),
             total=money(found.total, c),
             points_back=found.points_back,
+            points_restored=found.points_restored,
         )
