@@ -9,11 +9,11 @@ from decimal import Decimal as D
 
 import pytest
 
+from models.aftersales import CaseReason
 from models.membership import EntryKind, PointsAllocation, PointsEntry, PointsLot
 from models.orders import Order, OrderLine
 from services import clock
 from services.aftersales import preview
-from models.aftersales import CaseReason
 from services.flows import return_points
 from services.membership import Extent, reverse_order
 from tests.aftersales._helpers import delivered_order
