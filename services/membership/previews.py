@@ -37,8 +37,8 @@ async def reversal_preview(*, user_id: int, order_id: int, extent: Extent) -> Re
         short += due - min(due, lot.remaining)
     spent = await PointsAllocation.filter(
         entry__order_id=order_id, entry__kind=EntryKind.SPEND, entry__user_id=user_id
-    ).values_list("points", flat=True)
-    total_spent = -sum(int(p) for p in spent)
+    ).values("points")
+    total_spent = -sum(int(row["points"]) for row in spent)
     share = Decimal(1) if extent.full else min(extent.share, Decimal(1))
     target = rules.whole_points(Decimal(total_spent) * share)
     done = (
