@@ -4,6 +4,7 @@ preview."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import ClassVar, Self
 
 import strawberry
@@ -13,11 +14,13 @@ from models import aftersales as m
 from models.aftersales import Case, CaseLine, CaseMessage, CaseTimelineEntry
 from resolvers.aftersales.access import can_see_case, is_staff
 from resolvers.context import Info
+from resolvers.orders.access import can_see_order
 from schema.catalog.types import Money
 from schema.connections import CountedConnection
+from schema.logistics.types import ShipmentType
 from schema.nodes import LoadedNode
 from schema.orders.common import money
-from schema.orders.types import OrderLineType
+from schema.orders.types import OrderLineType, OrderType
 from services import clock
 from services.aftersales import policy, preview, sla
 
@@ -225,12 +228,51 @@ class CaseType(LoadedNode):
     async def refund_amount(self, info: Info) -> Money | None:
         if self.row.refund_amount is None:
             return None
+        return await self._money(info, self.row.refund_amount)
+
+    async def _money(self, info: Info, amount: Decimal) -> Money:
         order = (
             await info.context.loaders.orders.order_by_id.load(self.row.order_id)
             if self.row.order_id
             else None
         )
-        return money(self.row.refund_amount, order.currency if order else "EUR")
+        return money(amount, order.currency if order else "EUR")
+
+    @strawberry.field(
+        description="The parcel the items come back in (label and tracking), once staff sent "
+        "it (caseSendReturnParcel)."
+    )
+    async def return_shipment(self, info: Info) -> ShipmentType | None:
+        return await _shipment(info, self.row.return_shipment_id)
+
+    @strawberry.field(description="A repair's parcel back to the customer (caseShipRepair).")
+    async def outbound_shipment(self, info: Info) -> ShipmentType | None:
+        return await _shipment(info, self.row.outbound_shipment_id)
+
+    @strawberry.field(description="An exchange's replacement order (caseExchange).")
+    def replacement_order_id(self) -> relay.GlobalID | None:
+        pk = self.row.replacement_order_id
+        return relay.GlobalID("Order", str(pk)) if pk else None
+
+    @strawberry.field(
+        description="The replacement order, for whoever may read it (its customer, order "
+        "staff, a READ_ORDERS key)."
+    )
+    async def replacement_order(self, info: Info) -> OrderType | None:
+        pk = self.row.replacement_order_id
+        row = await info.context.loaders.orders.order_by_id.load(pk) if pk else None
+        if row is None or not await can_see_order(info, row):
+            return None
+        return OrderType.from_model(row)
+
+    @strawberry.field(
+        description="The replacement's price minus the returned units' value: above 0 the "
+        "customer pays it on the replacement order, below 0 it was refunded."
+    )
+    async def exchange_difference(self, info: Info) -> Money | None:
+        if self.row.exchange_difference is None:
+            return None
+        return await self._money(info, self.row.exchange_difference)
 
     @strawberry.field
     def sla(self) -> CaseSla:
@@ -285,6 +327,13 @@ class CaseType(LoadedNode):
         rows = await info.context.loaders.aftersales.messages_by_case_id.load(self.row.id)
         full = is_staff(info)
         return [CaseMessageType.from_model(r) for r in rows if full or not r.internal]
+
+
+async def _shipment(info: Info, pk: int | None) -> ShipmentType | None:
+    # The case is visible to the caller already: its parcels come with it (support staff
+    # follow the return without order permissions); the shipment's own fields keep theirs.
+    row = await info.context.loaders.logistics.shipment_by_id.load(pk) if pk else None
+    return ShipmentType.from_model(row) if row is not None else None
 
 
 @strawberry.type(description="A page of cases.")

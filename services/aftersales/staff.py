@@ -96,16 +96,20 @@ async def receive(*, case_id: int, inspections: Sequence[Inspection]) -> Case:
 
 
 async def resolve(*, case_id: int) -> Case:
-    """Solve a complaint or inquiry; resolve a return after its refund, or an exchange or
-    repair once received (its outcome step is taken on the way)."""
+    """Solve a complaint or inquiry; resolve a return, exchange or repair once refunded,
+    exchanged or repaired (services/flows/case_refund.py, case_exchange.py, case_parcels.py)."""
     async with transaction():
         case = await locked_case(case_id)
         kind = CaseKind(case.kind)
         if kind not in workflow.GOODS_KINDS:
             await workflow.move(case, S.SOLVED)
             return case
-        if case.status == S.RECEIVED and kind != CaseKind.RETURN:
-            await workflow.move(case, workflow.OUTCOME[kind])
+        if case.status == S.RECEIVED:
+            raise error(
+                C.TRANSITION_NOT_ALLOWED,
+                "Give the case its outcome first: caseRefund, caseExchange or caseShipRepair.",
+                field="caseId",
+            )
         await workflow.move(case, S.RESOLVED)
     return case
 

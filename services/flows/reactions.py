@@ -13,6 +13,7 @@ from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
 from services.feed import impressions as feed_impressions
 from services.flows import (
+    case_parcels,
     feed_invalidation,
     late_shipment_case,
     membership_points,
@@ -40,6 +41,12 @@ durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order
 durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_order_cancelled)
 durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_customer_registered)
 durable("aftersales_late_shipment", [T.SHIPMENT_LATE])(late_shipment_case.after_shipment_late)
+durable("aftersales_lost_shipment", [T.SHIPMENT_EXCEPTION])(
+    late_shipment_case.after_shipment_exception
+)
+durable("aftersales_return_parcel", [T.SHIPMENT_DELIVERED])(
+    case_parcels.after_return_parcel_delivered
+)
 # SLA breaches and closing solved cases after N days.
 WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
 # Feed impressions older than their retention (SHOPGRAPH_FEED_IMPRESSION_DAYS).
