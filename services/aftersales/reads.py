@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.expressions import Case as When_
-from tortoise.expressions import Value, When
+from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
 from models.aftersales import Case, CaseKind, CasePriority, CaseStatus
@@ -39,10 +38,7 @@ def case_query(filters: CaseFilter, *, queue: bool) -> QuerySet[Case]:
         return query.order_by("-created_at", "-id")
     # What falls due first on top; paused and finished cases (no running clock) after them,
     # the same on both databases (SQLite would put NULLs first).
-    stopped = When_(
-        When(next_due_at__isnull=True, then=Value(1)),  # type: ignore[arg-type]
-        default=Value(0),  # type: ignore[arg-type]
-    )
+    stopped = RawSQL('CASE WHEN "next_due_at" IS NULL THEN 1 ELSE 0 END')
     return query.annotate(stopped=stopped).order_by("stopped", "next_due_at", "id")
 
 

@@ -76,8 +76,9 @@ QUEUE = """
 query Q($filter: CaseFilter) {
   cases(first: 50, filter: $filter) {
     totalCount
-    edges { node { number status sla { breached paused } lines { quantity orderLine { sku } }
-                   timeline { kind } messages { body } } }
+    edges { node { number status sla { breached paused nextDueAt nextReplyDue businessHours }
+                   survey { open } returnShipment { id } replacementOrderId
+                   lines { quantity orderLine { sku } } timeline { kind } messages { body } } }
   }
 }
 """

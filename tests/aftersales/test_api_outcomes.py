@@ -12,7 +12,7 @@ from models.accounts import Permission
 from models.aftersales import CaseKind, CaseReason, InspectionResult
 from models.orders import OrderLine
 from services.aftersales import Inspection, LineRequest, staff
-from services.flows import case_opening
+from services.flows import case_opening, case_parcels
 from tests.aftersales._helpers import delivered_order
 from tests.factories import auth_headers, create_user, create_variant
 from tests.logistics._helpers import carrier, number
@@ -135,3 +135,48 @@ async def test_exchange_and_repair_through_the_api(gql: Any) -> None:
         "case": {"status": "REPAIRED", "outboundShipment": {"purpose": "REPAIR"}},
         "errors": [],
     }
+
+
+MINE = """
+query { myCases(first: 50) { totalCount edges { node { number status
+  sla { nextDueAt nextReplyDue businessHours } survey { open }
+  returnShipment { trackingNumber labelUrl purpose } outboundShipment { id }
+  replacementOrderId lines { quantity orderLine { sku } } messages { body } } } } }
+"""
+
+
+async def test_my_cases_with_parcels_cost_the_same_queries_for_2_and_5(
+    gql: Any, count_queries: Any
+) -> None:
+    await carrier("dhl")
+    owner = await create_user()
+    counts = []
+    for batch in (2, 3):
+        for _ in range(batch):
+            variant = await create_variant(price="9.00", stock=5)
+            order = await delivered_order(owner, (variant, 1))
+            line = await OrderLine.get(order_id=order.id)
+            case = await case_opening.open_case(
+                customer_id=owner.id, kind=CaseKind.RETURN, reason=CaseReason.UNWANTED,
+                order_id=order.id, lines=[LineRequest(line.id, 1)],
+            )  # fmt: skip
+            await staff.approve(case_id=case.id)
+            await case_parcels.send_return_parcel(
+                case_id=case.id, carrier_code="dhl", tracking_number=number()
+            )
+        with count_queries() as counter:
+            body = await gql(MINE, **auth_headers(owner))
+        assert "errors" not in body, body
+        own = [
+            q
+            for q in counter.statements
+            if not any(t in q for t in ('"webhook_endpoint"', "webhook_delivery", "domain_event"))
+        ]
+        cases = body["data"]["myCases"]["edges"]
+        assert all(c["node"]["returnShipment"]["purpose"] == "RETURN" for c in cases)
+        counts.append((body["data"]["myCases"]["totalCount"], len(own)))
+    (small, small_queries), (large, large_queries) = counts
+    assert (small, large) == (2, 5)
+    assert small_queries == large_queries, "\n".join(q[:90] for q in own)
+    # user, page, count, shipments, lines, order lines, messages
+    assert large_queries <= 8, "\n".join(q[:90] for q in own)
