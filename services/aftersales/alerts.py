@@ -16,6 +16,7 @@ BATCH = 500
 async def sweep(*, now: datetime | None = None) -> int:
     """Announce the warnings and breaches due by `now`; returns how many were announced."""
     now = now or clock.now()
+    await _backfill()
     ids = await Case.filter(next_alert_at__lte=now).order_by("next_alert_at").limit(BATCH)
     announced = 0
     for candidate in ids:
@@ -49,3 +50,16 @@ async def _announce(case: Case, now: datetime) -> int:
     values = {"sla_alerts": case.sla_alerts, **changes, **sla.derived(case, warning)}
     await Case.filter(id=case.id).update(**values)
     return count
+
+
+async def _backfill() -> None:
+    """Cases opened before the queue order and alert times existed get them (a running case
+    always has a due time, so these are only such older rows)."""
+    rows = await Case.filter(
+        next_due_at__isnull=True,
+        waiting_since__isnull=True,
+        resolution_due__isnull=False,
+        status__not_in=list(sla.STOPPED),
+    ).limit(BATCH)
+    for case in rows:
+        await Case.filter(id=case.id, next_due_at__isnull=True).update(**sla.derived(case))

@@ -236,3 +236,15 @@ async def test_queue_puts_what_is_due_first_on_top(desk: Clock) -> None:
     query = reads.case_query(reads.CaseFilter(), queue=True).filter(id__in=ids)
     rows, _ = await reads.list_cases(query=query, offset=0, limit=10)
     assert [r.id for r in rows] == [safety.id, normal.id, later.id, waiting.id]
+
+
+async def test_cases_from_before_the_alert_times_are_picked_up(desk: Clock) -> None:
+    user = await create_user()
+    desk.set(2026, 12, 7, 9)
+    old = await _inquiry(user.id)
+    await Case.filter(id=old.id).update(next_due_at=None, next_alert_at=None)
+    desk.set(2026, 12, 7, 18)
+    await alerts.sweep()
+    await alerts.sweep()
+    assert (await Case.get(id=old.id)).next_due_at == utc(2026, 12, 7, 17)
+    assert [e.payload["target"] for e in await _events(old, "case.sla_breached")] == ["first_reply"]
