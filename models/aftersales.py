@@ -110,12 +110,26 @@ class Case(Model):
     decline_reason = fields.CharEnumField(DeclineReason, max_length=24, null=True)
     decline_note = fields.CharField(max_length=500, default="")
     refund_amount = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    # Outcomes kept by other domains (no FK: logistics and orders own them).
+    return_shipment_id = fields.IntField(null=True)
+    outbound_shipment_id = fields.IntField(null=True)
+    replacement_order_id = fields.IntField(null=True)
+    # Replacement minus the returned units' value: >0 charged, <0 refunded.
+    exchange_difference = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
     # SLA clocks (services/aftersales/sla.py): targets are moved later by the time spent
     # waiting on the customer.
     first_response_due = fields.DatetimeField(null=True)
     resolution_due = fields.DatetimeField(null=True)
     first_responded_at = fields.DatetimeField(null=True)
+    # Set when the customer writes after staff answered; cleared by staff's next reply.
+    next_reply_due = fields.DatetimeField(null=True)
     waiting_since = fields.DatetimeField(null=True)
+    # The earliest running target (null while paused or done): the staff queue's order.
+    next_due_at = fields.DatetimeField(null=True)
+    # Warnings and breaches already announced, e.g. "first_reply:warning" (once each).
+    sla_alerts: fields.Field[list[str]] = fields.JSONField(default=list)
+    # When the sweep must look at the case next (a warning or a breach falls due).
+    next_alert_at = fields.DatetimeField(null=True)
     breached_at = fields.DatetimeField(null=True)
     solved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
@@ -139,6 +153,9 @@ class Case(Model):
             Index(fields=("status", "priority")),
             Index(fields=("order_id",)),
             Index(fields=("solved_at",)),
+            Index(fields=("next_due_at", "id")),
+            Index(fields=("next_alert_at",)),
+            Index(fields=("created_at",)),
         ]
 
 

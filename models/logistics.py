@@ -31,6 +31,15 @@ class ShipmentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ShipmentPurpose(StrEnum):
+    """What a parcel is for: the order's own delivery, or an after-sales parcel that does not
+    count towards the order's shipped units (a return coming back, a repaired toy going out)."""
+
+    ORDER = "order"
+    RETURN = "return"
+    REPAIR = "repair"
+
+
 class PushFormat(StrEnum):
     """How a carrier's pushes are shaped and signed (services/logistics/adapters)."""
 
@@ -70,6 +79,7 @@ class Shipment(Model):
     carrier: fields.ForeignKeyRelation[Carrier] = fields.ForeignKeyField(
         "shopgraph.Carrier", related_name="shipments", on_delete=fields.RESTRICT
     )
+    purpose = fields.CharEnumField(ShipmentPurpose, max_length=8, default=ShipmentPurpose.ORDER)
     service_level = fields.CharField(max_length=60, default="")
     tracking_number = fields.CharField(max_length=64, null=True)
     tracking_url = fields.CharField(max_length=600, default="")

@@ -13,6 +13,7 @@ from strawberry import relay
 from resolvers.context import Info
 from schema.accounts import AccountMutation, AccountQuery
 from schema.aftersales import AftersalesMutation, AftersalesQuery
+from schema.aftersales.subscriptions import AftersalesSubscription
 from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogMutation, CatalogQuery
 from schema.events import EventsSubscription
@@ -89,5 +90,5 @@ class Mutation(
     description="Live updates, over WebSocket (graphql-transport-ws or graphql-ws) or "
     "Server-Sent Events (graphql-sse) on /graphql."
 )
-class Subscription(EventsSubscription, MembershipSubscription):
+class Subscription(EventsSubscription, MembershipSubscription, AftersalesSubscription):
     pass

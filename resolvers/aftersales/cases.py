@@ -14,7 +14,7 @@ from services import aftersales
 from services.aftersales import closing, reads, staff
 from services.aftersales.errors import AftersalesErrorCode, error
 from services.aftersales.reads import CaseFilter
-from services.flows import case_opening, case_refund
+from services.flows import case_opening, case_refund, return_points
 
 
 async def _page(
@@ -87,7 +87,7 @@ async def preview_return(
         raise error(AftersalesErrorCode.ORDER_NOT_FOUND, "No such order of yours.", field="orderId")
     units = await case_opening.preview_units(order.id, lines)
     return await aftersales.preview_return(
-        order_id=order.id, units=units, reason=reason, points_back=case_opening.points_back
+        order_id=order.id, units=units, reason=reason, points_back=return_points.points_back
     )
 
 

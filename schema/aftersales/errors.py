@@ -24,7 +24,8 @@ AftersalesErrorCode = strawberry.enum(
     "LINE_NOT_FOUND, LINE_REPEATED, QUANTITY_INVALID, QUANTITY_EXCEEDS_RETURNABLE (already "
     "returned or in another case), OUTSIDE_RETURN_WINDOW, FINAL_SALE, NOTE_REQUIRED, "
     "TRANSITION_NOT_ALLOWED (the workflow forbids it now), INSPECTION_INCOMPLETE, "
-    "ALREADY_RATED, RATING_NOT_OPEN, RATING_INVALID, ASSIGNEE_INVALID, TAG_INVALID, "
+    "ALREADY_RATED, RATING_NOT_OPEN (the survey opens a while after solving), RATING_CLOSED "
+    "(its window passed), RATING_INVALID, ASSIGNEE_INVALID, TAG_INVALID, "
     "URL_INVALID (https:// only), REFUND_FAILED.",
 )
 

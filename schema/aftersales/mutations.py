@@ -17,6 +17,7 @@ from schema.aftersales.errors import (
     message_payload,
     preview_payload,
 )
+from schema.aftersales.outcomes import AftersalesOutcomeMutation
 from schema.aftersales.types import (
     CaseKind,
     CasePriority,
@@ -68,7 +69,7 @@ def _case(gid: relay.GlobalID) -> int | None:
 
 
 @strawberry.type
-class AftersalesMutation:
+class AftersalesMutation(AftersalesOutcomeMutation):
     @strawberry.mutation(
         description="Open a case on your own order (or none, for complaints and inquiries)."
     )
@@ -187,8 +188,8 @@ class AftersalesMutation:
         return await case_payload(cases.refund(info, case_id=_case(case_id)))
 
     @strawberry.mutation(
-        description="Staff: solve a complaint or inquiry; resolve a refunded return, or a "
-        "received exchange or repair."
+        description="Staff: solve a complaint or inquiry; resolve a refunded return, an "
+        "exchanged exchange (caseExchange) or a repaired repair (caseShipRepair)."
     )
     async def case_resolve(self, info: Info, case_id: relay.GlobalID) -> CasePayload:
         return await case_payload(cases.resolve(info, case_id=_case(case_id)))

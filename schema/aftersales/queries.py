@@ -8,6 +8,7 @@ from strawberry import relay
 from models import aftersales as m
 from resolvers.aftersales import cases
 from resolvers.context import Info
+from schema.aftersales.figures import AftersalesFiguresQuery
 from schema.aftersales.types import CaseConnection, CaseKind, CasePriority, CaseStatus, CaseType
 from schema.nodes import optional_typed_pk
 from services.aftersales.reads import CaseFilter as CaseFilterSpec
@@ -34,7 +35,7 @@ class CaseFilter:
 
 
 @strawberry.type
-class AftersalesQuery:
+class AftersalesQuery(AftersalesFiguresQuery):
     @strawberry.field(description="The signed-in customer's cases, newest first.")
     async def my_cases(
         self, info: Info, first: int | None = 20, after: str | None = None

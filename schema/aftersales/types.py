@@ -4,6 +4,7 @@ preview."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import ClassVar, Self
 
 import strawberry
@@ -13,13 +14,15 @@ from models import aftersales as m
 from models.aftersales import Case, CaseLine, CaseMessage, CaseTimelineEntry
 from resolvers.aftersales.access import can_see_case, is_staff
 from resolvers.context import Info
+from resolvers.orders.access import can_see_order
 from schema.catalog.types import Money
 from schema.connections import CountedConnection
+from schema.logistics.types import ShipmentType
 from schema.nodes import LoadedNode
 from schema.orders.common import money
-from schema.orders.types import OrderLineType
+from schema.orders.types import OrderLineType, OrderType
 from services import clock
-from services.aftersales import preview, sla
+from services.aftersales import policy, preview, sla
 
 CaseKind = strawberry.enum(
     m.CaseKind,
@@ -128,9 +131,32 @@ class CaseMessageType:
 class CaseSla:
     first_response_due: datetime | None
     first_responded_at: datetime | None
+    next_reply_due: datetime | None = strawberry.field(
+        description="Staff owe the customer an answer by then (set when the customer writes "
+        "after staff answered)."
+    )
     resolution_due: datetime | None
-    paused: bool = strawberry.field(description="Waiting on the customer: the clocks stand still.")
+    next_due_at: datetime | None = strawberry.field(
+        description="The earliest running target: what the staff queue sorts by. Null while "
+        "paused or done."
+    )
+    business_hours: bool = strawberry.field(
+        description="Targets count the support desk's opening hours (else calendar hours)."
+    )
+    paused: bool = strawberry.field(
+        description="Waiting on the customer (or their parcel): the clocks stand still."
+    )
     breached: bool = strawberry.field(description="A target passed while the clock ran.")
+
+
+@strawberry.type(
+    description="The satisfaction survey: offered a while after the case is solved, open for "
+    "a window, answered once (caseRate)."
+)
+class CaseSurvey:
+    opens_at: datetime
+    closes_at: datetime
+    open: bool = strawberry.field(description="The customer may rate now.")
 
 
 @strawberry.type(
@@ -202,23 +228,77 @@ class CaseType(LoadedNode):
     async def refund_amount(self, info: Info) -> Money | None:
         if self.row.refund_amount is None:
             return None
+        return await self._money(info, self.row.refund_amount)
+
+    async def _money(self, info: Info, amount: Decimal) -> Money:
         order = (
             await info.context.loaders.orders.order_by_id.load(self.row.order_id)
             if self.row.order_id
             else None
         )
-        return money(self.row.refund_amount, order.currency if order else "EUR")
+        return money(amount, order.currency if order else "EUR")
+
+    @strawberry.field(
+        description="The parcel the items come back in (label and tracking), once staff sent "
+        "it (caseSendReturnParcel)."
+    )
+    async def return_shipment(self, info: Info) -> ShipmentType | None:
+        return await _shipment(info, self.row.return_shipment_id)
+
+    @strawberry.field(description="A repair's parcel back to the customer (caseShipRepair).")
+    async def outbound_shipment(self, info: Info) -> ShipmentType | None:
+        return await _shipment(info, self.row.outbound_shipment_id)
+
+    @strawberry.field(description="An exchange's replacement order (caseExchange).")
+    def replacement_order_id(self) -> relay.GlobalID | None:
+        pk = self.row.replacement_order_id
+        return relay.GlobalID("Order", str(pk)) if pk else None
+
+    @strawberry.field(
+        description="The replacement order, for whoever may read it (its customer, order "
+        "staff, a READ_ORDERS key)."
+    )
+    async def replacement_order(self, info: Info) -> OrderType | None:
+        pk = self.row.replacement_order_id
+        row = await info.context.loaders.orders.order_by_id.load(pk) if pk else None
+        if row is None or not await can_see_order(info, row):
+            return None
+        return OrderType.from_model(row)
+
+    @strawberry.field(
+        description="The replacement's price minus the returned units' value: above 0 the "
+        "customer pays it on the replacement order, below 0 it was refunded."
+    )
+    async def exchange_difference(self, info: Info) -> Money | None:
+        if self.row.exchange_difference is None:
+            return None
+        return await self._money(info, self.row.exchange_difference)
 
     @strawberry.field
     def sla(self) -> CaseSla:
         row = self.row
+        targets = sla.targets_for(m.CaseKind(row.kind), m.CasePriority(row.priority))
         return CaseSla(
             first_response_due=row.first_response_due,
             first_responded_at=row.first_responded_at,
+            next_reply_due=row.next_reply_due,
             resolution_due=row.resolution_due,
+            next_due_at=row.next_due_at,
+            business_hours=targets.business_hours,
             paused=row.waiting_since is not None,
             breached=sla.breached(row, clock.now()),
         )
+
+    @strawberry.field(description="Null until the case is solved (and for declined cases).")
+    def survey(self) -> CaseSurvey | None:
+        if self.row.status == m.CaseStatus.DECLINED:
+            return None
+        window = policy.survey_window(self.row.solved_at, policy.from_environment())
+        if window is None:
+            return None
+        now = clock.now()
+        is_open = self.row.rating is None and window.opens_at <= now <= window.closes_at
+        return CaseSurvey(opens_at=window.opens_at, closes_at=window.closes_at, open=is_open)
 
     @strawberry.field(description="Order lines and quantities (returns, exchanges, repairs).")
     async def lines(self, info: Info) -> list[CaseLineType]:
@@ -247,6 +327,13 @@ class CaseType(LoadedNode):
         rows = await info.context.loaders.aftersales.messages_by_case_id.load(self.row.id)
         full = is_staff(info)
         return [CaseMessageType.from_model(r) for r in rows if full or not r.internal]
+
+
+async def _shipment(info: Info, pk: int | None) -> ShipmentType | None:
+    # The case is visible to the caller already: its parcels come with it (support staff
+    # follow the return without order permissions); the shipment's own fields keep theirs.
+    row = await info.context.loaders.logistics.shipment_by_id.load(pk) if pk else None
+    return ShipmentType.from_model(row) if row is not None else None
 
 
 @strawberry.type(description="A page of cases.")
@@ -278,8 +365,11 @@ class ReturnPreview:
     )
     total: Money
     points_back: int | None = strawberry.field(
-        description="Loyalty points the return takes back; null while membership cannot "
-        "say in advance."
+        description="Loyalty points the order earned that this refund takes back (also those "
+        "already spent, which the member then owes); null for a guest's order."
+    )
+    points_restored: int | None = strawberry.field(
+        description="Points spent on the order that come back to the member with this refund."
     )
 
     @classmethod
@@ -302,4 +392,5 @@ class ReturnPreview:
             shipping=money(found.shipping, c),
             total=money(found.total, c),
             points_back=found.points_back,
+            points_restored=found.points_restored,
         )

@@ -11,7 +11,7 @@ from strawberry import relay
 
 from models import logistics as m
 from models.accounts import ApiScope, Permission
-from models.logistics import Carrier, DeliveryEstimate, Shipment, TrackingEvent
+from models.logistics import Carrier, DeliveryEstimate, Shipment, ShipmentPurpose, TrackingEvent
 from resolvers.auth import may
 from resolvers.context import Info
 from resolvers.logistics.access import can_see_shipment
@@ -29,6 +29,9 @@ ShipmentStatus = strawberry.enum(
     '"Logistics", maps AfterShip, EasyPost, 17TRACK and Shopify onto it). Moves only '
     "forward: a late or out-of-order carrier event stays in the timeline but never moves a "
     "DELIVERED parcel back. CANCELLED: staff cancelled it before it left.",
+)
+ShipmentPurposeEnum = strawberry.enum(
+    m.ShipmentPurpose, name="ShipmentPurpose", description="What a parcel is for."
 )
 PushFormat = strawberry.enum(
     m.PushFormat,
@@ -221,13 +224,26 @@ class ShipmentType(_Tracked, LoadedNode):
             row=row,
         )
 
-    @strawberry.field(description="The label to print; only order staff and shipment partners.")
+    @strawberry.field(
+        description="The label to print: for order staff and shipment partners, and for the "
+        "customer on a RETURN parcel (they print it)."
+    )
     def label_url(self, info: Info) -> str | None:
+        if self.row.purpose == ShipmentPurpose.RETURN:
+            return self.row.label_url
         return (
             self.row.label_url
             if may(info, Permission.MANAGE_ORDERS, ApiScope.WRITE_SHIPMENTS)
             else None
         )
+
+    @strawberry.field(
+        description="ORDER: the order's own delivery; RETURN: after-sales items coming back; "
+        "REPAIR: a repaired item going out. Only ORDER parcels count towards the order's "
+        "shipped and delivered units."
+    )
+    def purpose(self) -> ShipmentPurposeEnum:  # type: ignore[valid-type]
+        return m.ShipmentPurpose(self.row.purpose)
 
     @strawberry.field(
         description="A signed token anyone may use with shipmentTracking(token:) to follow this "

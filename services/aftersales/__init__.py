@@ -4,11 +4,11 @@ Other domains and flows use what is named here: opening a case, the conversation
 decisions, the return policy and preview, SLA and closing jobs.
 """
 
+from services.aftersales.alerts import sweep as sla_sweep
 from services.aftersales.cases import LineRequest, customer_reply, open_case, staff_message
 from services.aftersales.closing import close_solved, rate
 from services.aftersales.policy import Policy, from_environment, returnable
 from services.aftersales.preview import Preview, preview_return
-from services.aftersales.sla import sweep as sla_sweep
 from services.aftersales.staff import Inspection, approve, assign, close, decline, receive, resolve
 
 __all__ = [

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from models.aftersales import (
     Case,
@@ -123,7 +124,7 @@ async def open_case(
                     )
         base = CasePriority.HIGH if reason == CaseReason.SAFETY_CONCERN else CasePriority.NORMAL
         priority = sla.raised(base, priority_boost)
-        due = sla.due_times(priority, now)
+        clocks = sla.opening_clocks(kind, priority, now)
         case = await Case.create(
             number=f"CS-{uuid.uuid4().hex[:10].upper()}",
             kind=kind,
@@ -136,9 +137,9 @@ async def open_case(
             description=description,
             photo_urls=photos,
             priority=priority,
-            first_response_due=due.first_response_due,
-            resolution_due=due.resolution_due,
+            **clocks,
         )
+        await save_clocks(case, {})
         for request in lines:
             await CaseLine.create(
                 case_id=case.id, order_line_id=request.order_line_id, quantity=request.quantity
@@ -148,6 +149,16 @@ async def open_case(
         )
         await emission.opened(case)
     return case
+
+
+async def save_clocks(case: Case, changes: dict[str, Any]) -> None:
+    """Write clock `changes` and what follows from them (queue order, next alert)."""
+    for name, value in changes.items():
+        setattr(case, name, value)
+    values = {**changes, **sla.derived(case)}
+    for name, value in values.items():
+        setattr(case, name, value)
+    await Case.filter(id=case.id).update(**values)
 
 
 async def locked_case(case_id: int) -> Case:
@@ -173,6 +184,7 @@ async def customer_reply(
         message = await _add(case, MessageAuthor.CUSTOMER, customer_id, body, attachments, False)
         if case.status in (S.SOLVED, S.WAITING_ON_CUSTOMER):
             await workflow.move(case, S.OPEN, data={"by": "customer reply"})
+        await save_clocks(case, sla.customer_wrote(case, message.created_at))
     return message
 
 
@@ -195,9 +207,7 @@ async def staff_message(
         message = await _add(case, MessageAuthor.STAFF, staff_id, body, attachments, internal)
         if internal:
             return message
-        if case.first_responded_at is None:
-            case.first_responded_at = message.created_at
-            await Case.filter(id=case.id).update(first_responded_at=message.created_at)
+        await save_clocks(case, sla.answered(case, message.created_at))
         if wait_on_customer and case.status in (S.NEW, S.OPEN):
             await workflow.move(case, S.WAITING_ON_CUSTOMER)
         elif case.status == S.NEW:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from models.aftersales import Case, CaseStatus
 from services import clock
-from services.aftersales import policy, sla, workflow
+from services.aftersales import alerts, emission, policy, workflow
 from services.aftersales.cases import check_text, locked_case
 from services.aftersales.errors import AftersalesErrorCode, error
 from services.errors import DomainError
@@ -19,8 +19,18 @@ SWEEP_SECONDS = 300
 logger = logging.getLogger("shopgraph.aftersales")
 
 
-async def rate(*, case_id: int, customer_id: int, rating: int, comment: str = "") -> Case:
-    """The customer's 1-5 rating of a solved or resolved case, once."""
+async def rate(
+    *,
+    case_id: int,
+    customer_id: int,
+    rating: int,
+    comment: str = "",
+    terms: policy.Policy | None = None,
+) -> Case:
+    """The customer's answer to the satisfaction survey: 1-5 and a comment, once per case,
+    while the survey is open (a delay after solving, for a window). A low rating reopens a
+    solved case when the shop wants that (SHOPGRAPH_SURVEY_REOPEN_AT_OR_BELOW)."""
+    terms = terms or policy.from_environment()
     if not 1 <= rating <= 5:
         raise error(C.RATING_INVALID, "Rate from 1 to 5.", field="rating")
     check_text(comment, 2000, "comment")
@@ -28,9 +38,16 @@ async def rate(*, case_id: int, customer_id: int, rating: int, comment: str = ""
         case = await locked_case(case_id)
         if case.customer_id != customer_id:
             raise error(C.CASE_NOT_FOUND, "No such case.", field="caseId")
-        if case.solved_at is None or case.status == CaseStatus.DECLINED:
-            raise error(C.RATING_NOT_OPEN, "Rate the case once it is solved.", field="caseId")
         now = clock.now()
+        window = policy.survey_window(case.solved_at, terms)
+        if window is None or case.status == CaseStatus.DECLINED or now < window.opens_at:
+            raise error(
+                C.RATING_NOT_OPEN,
+                "The survey opens a day after the case is solved.",
+                field="caseId",
+            )
+        if case.rating is None and now > window.closes_at:
+            raise error(C.RATING_CLOSED, "This survey has closed.", field="caseId")
         done = await Case.filter(id=case.id, rating__isnull=True).update(
             rating=rating, rating_comment=comment, rated_at=now
         )
@@ -38,6 +55,11 @@ async def rate(*, case_id: int, customer_id: int, rating: int, comment: str = ""
             raise error(C.ALREADY_RATED, "This case was rated already.", field="caseId")
         case.rating, case.rating_comment, case.rated_at = rating, comment, now
         await workflow.record(case, "rated", data={"rating": rating})
+        low = rating <= terms.survey_reopen_at_or_below
+        reopen = low and case.status == CaseStatus.SOLVED
+        await emission.satisfaction_rated(case, rating, reopen)
+        if reopen:
+            await workflow.move(case, CaseStatus.OPEN, data={"by": "low rating"})
     return case
 
 
@@ -68,7 +90,7 @@ async def run_forever(interval: float = SWEEP_SECONDS) -> None:
     """The worker job: SLA breaches and automatic closing, every few minutes."""
     while True:
         try:
-            await sla.sweep()
+            await alerts.sweep()
             await close_solved()
         except Exception:  # a failed round must not stop the next one
             logger.exception("after-sales sweep failed")

@@ -1,9 +1,10 @@
-"""After-sales events: case.opened, status_changed, message_added, sla_breached, resolved,
-closed (README, "After-sales"). Payloads carry global IDs and no message text, so an
-internal note never leaves staff through an event."""
+"""After-sales events: case.created, status_changed, message_added, sla_warning,
+sla_breached, satisfaction_rated, resolved, closed (README, "After-sales"). Payloads carry
+global IDs and no message text, so an internal note never leaves staff through an event."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from models.aftersales import Case, CaseKind, CaseMessage, CasePriority, CaseStatus
@@ -33,7 +34,7 @@ async def emit(type: EventTypeName, case: Case, **extra: Any) -> str:
 
 
 async def opened(case: Case) -> None:
-    await emit(T.CASE_OPENED, case, reason=case.reason.upper())
+    await emit(T.CASE_CREATED, case, reason=case.reason.upper())
 
 
 async def status_changed(case: Case, previous: CaseStatus, data: dict[str, Any]) -> None:
@@ -54,5 +55,13 @@ async def message_added(case: Case, message: CaseMessage) -> None:
     )
 
 
-async def sla_breached(case: Case, target: str) -> None:
-    await emit(T.CASE_SLA_BREACHED, case, target=target)
+async def sla_warning(case: Case, target: str, due: datetime) -> None:
+    await emit(T.CASE_SLA_WARNING, case, target=target, dueAt=due.isoformat())
+
+
+async def sla_breached(case: Case, target: str, due: datetime) -> None:
+    await emit(T.CASE_SLA_BREACHED, case, target=target, dueAt=due.isoformat())
+
+
+async def satisfaction_rated(case: Case, rating: int, reopened: bool) -> None:
+    await emit(T.CASE_SATISFACTION_RATED, case, rating=rating, reopened=reopened)

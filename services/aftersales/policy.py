@@ -39,8 +39,13 @@ class Policy:
     window_days: int = 30
     restocking_fee_percent: Decimal = Decimal(0)
     autoclose_days: int = 4
-    # A late parcel opens a complaint by itself.
+    # A late (or lost) parcel opens a complaint by itself.
     late_shipment_cases: bool = True
+    # The satisfaction survey opens this long after the case is solved, for this long.
+    survey_delay_hours: int = 24
+    survey_window_days: int = 28
+    # A rating at or below this reopens a solved case (0: never).
+    survey_reopen_at_or_below: int = 0
 
 
 def _int(name: str, default: int) -> int:
@@ -62,7 +67,24 @@ def from_environment() -> Policy:
         restocking_fee_percent=fee,
         autoclose_days=_int("SHOPGRAPH_CASE_AUTOCLOSE_DAYS", 4),
         late_shipment_cases=os.environ.get("SHOPGRAPH_CASE_LATE_SHIPMENTS", "1") != "0",
+        survey_delay_hours=_int("SHOPGRAPH_SURVEY_DELAY_HOURS", 24),
+        survey_window_days=_int("SHOPGRAPH_SURVEY_WINDOW_DAYS", 28),
+        survey_reopen_at_or_below=min(_int("SHOPGRAPH_SURVEY_REOPEN_AT_OR_BELOW", 0), 5),
     )
+
+
+@dataclass(frozen=True)
+class SurveyWindow:
+    opens_at: datetime
+    closes_at: datetime
+
+
+def survey_window(solved_at: datetime | None, policy: Policy) -> SurveyWindow | None:
+    """When the satisfaction survey of a case solved at `solved_at` is open."""
+    if solved_at is None:
+        return None
+    opens = solved_at + timedelta(hours=policy.survey_delay_hours)
+    return SurveyWindow(opens, opens + timedelta(days=policy.survey_window_days))
 
 
 def check_window(delivered_at: datetime | None, now: datetime, policy: Policy) -> None:

@@ -4,8 +4,8 @@ Per line: the units' share of what was paid for the line (its own discounts, cou
 included, are already in the line total), less their share of points paid, less the
 restocking fee for change-of-mind reasons; shipping comes back when the whole order
 returns for the shop's fault. Points paid are returned to the member by membership when
-the refund is booked; the points taken back are asked of a hook (`points_back`) so this
-module needs no membership import.
+the refund is booked; the points taken back are asked of a hook (`points_back`, answered
+by services/flows/return_points.py) so this module needs no membership import.
 """
 
 from __future__ import annotations
@@ -20,8 +20,16 @@ from services.aftersales import policy
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-# (order id, units per order line) -> points the member loses, or None if unknown.
-PointsBack = Callable[[int, Mapping[int, int]], Awaitable[int | None]]
+
+
+@dataclass(frozen=True)
+class PointsChange:
+    taken_back: int  # earned points the refund takes back
+    restored: int  # points spent on the order that come back
+
+
+# (order id, refund total) -> the member's points change, or None (a guest, no program).
+PointsBack = Callable[[int, Decimal], Awaitable[PointsChange | None]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Preview:
     shipping: Decimal
     total: Decimal
     points_back: int | None
+    points_restored: int | None = None
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -100,5 +109,12 @@ async def preview_return(
     lines = list(await OrderLine.filter(order_id=order_id))
     rows, shipping = compute(order, lines, units, reason, terms)
     total = sum((row.refund for row in rows), ZERO) + shipping
-    back = await points_back(order_id, units) if points_back is not None else None
-    return Preview(order.currency, rows, shipping, _cents(total), back)
+    change = await points_back(order_id, _cents(total)) if points_back is not None else None
+    return Preview(
+        order.currency,
+        rows,
+        shipping,
+        _cents(total),
+        change.taken_back if change else None,
+        change.restored if change else None,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
 from models.aftersales import Case, CaseKind, CasePriority, CaseStatus
@@ -33,7 +34,12 @@ def case_query(filters: CaseFilter, *, queue: bool) -> QuerySet[Case]:
         query = query.filter(assignee_id=filters.assignee_id)
     if filters.breached is not None:
         query = query.filter(breached_at__isnull=not filters.breached)
-    return query.order_by("resolution_due", "id") if queue else query.order_by("-created_at", "-id")
+    if not queue:
+        return query.order_by("-created_at", "-id")
+    # What falls due first on top; paused and finished cases (no running clock) after them,
+    # the same on both databases (SQLite would put NULLs first).
+    stopped = RawSQL('CASE WHEN "next_due_at" IS NULL THEN 1 ELSE 0 END')
+    return query.annotate(stopped=stopped).order_by("stopped", "next_due_at", "id")
 
 
 async def list_cases(*, query: QuerySet[Case], offset: int, limit: int) -> tuple[list[Case], bool]:

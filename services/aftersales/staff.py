@@ -21,7 +21,7 @@ from models.aftersales import (
 )
 from models.orders import Order, OrderLine
 from services import clock
-from services.aftersales import policy, preview, workflow
+from services.aftersales import policy, preview, sla, workflow
 from services.aftersales.cases import check_text, check_urls, locked_case
 from services.aftersales.errors import AftersalesErrorCode, error
 from services.transactions import transaction
@@ -39,8 +39,8 @@ class Inspection:
 
 
 def _responded(case: Case) -> dict[str, Any]:
-    # A decision answers the customer: it stops the first-response clock.
-    return {} if case.first_responded_at else {"first_responded_at": clock.now()}
+    # A decision answers the customer: it meets the reply targets.
+    return sla.answered(case, clock.now())
 
 
 async def approve(*, case_id: int, label_url: str = "") -> Case:
@@ -96,16 +96,20 @@ async def receive(*, case_id: int, inspections: Sequence[Inspection]) -> Case:
 
 
 async def resolve(*, case_id: int) -> Case:
-    """Solve a complaint or inquiry; resolve a return after its refund, or an exchange or
-    repair once received (its outcome step is taken on the way)."""
+    """Solve a complaint or inquiry; resolve a return, exchange or repair once refunded,
+    exchanged or repaired (services/flows/case_refund.py, case_exchange.py, case_parcels.py)."""
     async with transaction():
         case = await locked_case(case_id)
         kind = CaseKind(case.kind)
         if kind not in workflow.GOODS_KINDS:
             await workflow.move(case, S.SOLVED)
             return case
-        if case.status == S.RECEIVED and kind != CaseKind.RETURN:
-            await workflow.move(case, workflow.OUTCOME[kind])
+        if case.status == S.RECEIVED:
+            raise error(
+                C.TRANSITION_NOT_ALLOWED,
+                "Give the case its outcome first: caseRefund, caseExchange or caseShipRepair.",
+                field="caseId",
+            )
         await workflow.move(case, S.RESOLVED)
     return case
 

@@ -101,6 +101,9 @@ async def move(
     now = clock.now()
     values: dict[str, Any] = {"status": target, "updated_at": now, **(changes or {})}
     values.update(_clock_changes(case, current, target, now))
+    for name, value in values.items():
+        setattr(case, name, value)
+    values.update(sla.derived(case))
     updated = await Case.filter(id=case.id, status=current).update(**values)
     if updated == 0:
         raise error(
@@ -116,16 +119,18 @@ async def move(
 
 
 def _clock_changes(case: Case, current: CaseStatus, target: CaseStatus, now: Any) -> dict[str, Any]:
-    """SLA pause and the solved time: waiting on the customer stops the clocks, and the time
-    spent waiting moves the targets later when the case comes back."""
+    """The SLA pause and the solved time: waiting on the customer (or their parcel) and
+    being solved stop the clocks; when they run again the targets keep the time they had."""
     changes: dict[str, Any] = {}
-    if target == S.WAITING_ON_CUSTOMER:
+    if target in sla.WAITING and current not in sla.WAITING:
         changes["waiting_since"] = now
-    elif current == S.WAITING_ON_CUSTOMER:
-        changes.update(sla.resume(case, now))
+    elif current in sla.WAITING and target not in sla.WAITING and case.waiting_since:
+        changes.update(sla.resume(case, case.waiting_since, now), waiting_since=None)
     if target in DONE:
         changes["solved_at"] = now
     elif current in DONE and target != S.CLOSED:
+        if case.solved_at is not None:
+            changes.update(sla.resume(case, case.solved_at, now))
         changes["solved_at"] = None
     if target == S.CLOSED:
         changes["closed_at"] = now

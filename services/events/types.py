@@ -38,10 +38,12 @@ class EventTypeName(StrEnum):
     POINTS_EXPIRING = "points.expiring"
     POINTS_EXPIRED = "points.expired"
     TIER_CHANGED = "tier.changed"
-    CASE_OPENED = "case.opened"
+    CASE_CREATED = "case.created"
     CASE_STATUS_CHANGED = "case.status_changed"
     CASE_MESSAGE_ADDED = "case.message_added"
+    CASE_SLA_WARNING = "case.sla_warning"
     CASE_SLA_BREACHED = "case.sla_breached"
+    CASE_SATISFACTION_RATED = "case.satisfaction_rated"
     CASE_RESOLVED = "case.resolved"
     CASE_CLOSED = "case.closed"
     REVIEW_PUBLISHED = "review.published"
@@ -107,13 +109,19 @@ SPECS: dict[EventTypeName, EventSpec] = {
     T.POINTS_EXPIRED: EventSpec("member", "Some of a member's points expired."),
     T.TIER_CHANGED: EventSpec("member", "A member moved to another tier."),
     # After-sales cases; message events carry no text, so internal notes stay with staff.
-    T.CASE_OPENED: EventSpec(
+    T.CASE_CREATED: EventSpec(
         "case", "A customer (or logistics) opened an after-sales case.", TICKETS
     ),
     T.CASE_STATUS_CHANGED: EventSpec("case", "A case moved in its workflow.", TICKETS),
     T.CASE_MESSAGE_ADDED: EventSpec("case", "A message or internal note was added.", TICKETS),
+    T.CASE_SLA_WARNING: EventSpec(
+        "case", "A case's reply or resolution target falls due soon.", TICKETS
+    ),
     T.CASE_SLA_BREACHED: EventSpec(
-        "case", "A case missed its response or resolution target.", TICKETS
+        "case", "A case missed its reply or resolution target.", TICKETS
+    ),
+    T.CASE_SATISFACTION_RATED: EventSpec(
+        "case", "The customer rated a solved case (1-5).", TICKETS
     ),
     T.CASE_RESOLVED: EventSpec("case", "A case was solved or resolved.", TICKETS),
     T.CASE_CLOSED: EventSpec("case", "A case was closed.", TICKETS),

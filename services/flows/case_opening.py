@@ -3,7 +3,7 @@ timeline), the member's priority perk, then the case itself."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from models.aftersales import Case, CaseKind, CaseReason
@@ -51,13 +51,6 @@ async def open_case(
         shipment_id=shipment_id,
         terms=terms,
     )
-
-
-async def points_back(order_id: int, units: Mapping[int, int]) -> int | None:
-    """Points a return would take back. Membership offers no preview of a reversal yet
-    (`reverse_order` books it): until it does, the preview says "unknown" (None)."""
-    del order_id, units
-    return None
 
 
 async def preview_units(order_id: int, lines: Sequence[aftersales.LineRequest]) -> dict[int, int]:

@@ -14,6 +14,7 @@ from services.events.types import EventTypeName
 from services.feed import impressions as feed_impressions
 from services.flows import (
     birthdays,
+    case_parcels,
     community_points,
     feed_invalidation,
     late_shipment_case,
@@ -46,6 +47,12 @@ durable("membership_referrals", [T.ORDER_DELIVERED])(referral_rewards.after_orde
 durable("membership_reviews", [T.REVIEW_PUBLISHED])(community_points.after_review_published)
 durable("membership_answers", [T.ANSWER_ACCEPTED])(community_points.after_answer_accepted)
 durable("aftersales_late_shipment", [T.SHIPMENT_LATE])(late_shipment_case.after_shipment_late)
+durable("aftersales_lost_shipment", [T.SHIPMENT_EXCEPTION])(
+    late_shipment_case.after_shipment_exception
+)
+durable("aftersales_return_parcel", [T.SHIPMENT_DELIVERED])(
+    case_parcels.after_return_parcel_delivered
+)
 # SLA breaches and closing solved cases after N days.
 WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
 # Feed impressions older than their retention (SHOPGRAPH_FEED_IMPRESSION_DAYS).

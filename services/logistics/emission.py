@@ -9,7 +9,7 @@ import base64
 from datetime import datetime
 from typing import Any
 
-from models.logistics import Shipment, ShipmentStatus
+from models.logistics import Shipment, ShipmentPurpose, ShipmentStatus
 from services.events import outbox
 from services.events.types import EventTypeName
 
@@ -44,6 +44,7 @@ def payload(shipment: Shipment, carrier_code: str, **extra: Any) -> dict[str, An
         "orderId": _gid("Order", shipment.order_id),
         "orderPk": shipment.order_id,
         "carrier": carrier_code,
+        "purpose": ShipmentPurpose(shipment.purpose).value,
         "trackingNumber": shipment.tracking_number,
         "status": ShipmentStatus(shipment.status).value,
         "subStatus": shipment.sub_status,

@@ -12,7 +12,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 
-from models.logistics import Carrier, Shipment, ShipmentLine, ShipmentStatus
+from models.logistics import Carrier, Shipment, ShipmentLine, ShipmentPurpose, ShipmentStatus
 from models.orders import Order, OrderLine
 from services import clock
 from services.logistics import carriers, emission, rules, tracking
@@ -58,9 +58,13 @@ def normalize_number(number: str | None) -> str | None:
 
 
 async def shipped_units(order_id: int) -> dict[int, int]:
-    """Units per order line in shipments that are not cancelled."""
+    """Units per order line in the order's own shipments that are not cancelled."""
     rows = (
-        await ShipmentLine.filter(shipment__order_id=order_id, shipment__cancelled_at__isnull=True)
+        await ShipmentLine.filter(
+            shipment__order_id=order_id,
+            shipment__cancelled_at__isnull=True,
+            shipment__purpose=ShipmentPurpose.ORDER,
+        )
         .group_by("order_line_id")
         .annotate(units=Sum("quantity"))
         .values("order_line_id", "units")
@@ -264,7 +268,9 @@ async def order_progress(*, order_id: int) -> OrderProgress:
     lines = await OrderLine.filter(order_id=order_id).values("quantity")
     ordered = sum(int(line["quantity"]) for line in lines)
     rows = await ShipmentLine.filter(
-        shipment__order_id=order_id, shipment__cancelled_at__isnull=True
+        shipment__order_id=order_id,
+        shipment__cancelled_at__isnull=True,
+        shipment__purpose=ShipmentPurpose.ORDER,
     ).values("quantity", "shipment__status")
     shipped = sum(row["quantity"] for row in rows)
     delivered = sum(
@@ -276,9 +282,9 @@ async def order_progress(*, order_id: int) -> OrderProgress:
 async def delivered_at(*, order_id: int) -> datetime | None:
     """When the order's last live shipment was delivered; None while any is not delivered
     (or the order has none). After-sales counts its return window from here."""
-    rows = await Shipment.filter(order_id=order_id, cancelled_at__isnull=True).values(
-        "status", "delivered_at"
-    )
+    rows = await Shipment.filter(
+        order_id=order_id, cancelled_at__isnull=True, purpose=ShipmentPurpose.ORDER
+    ).values("status", "delivered_at")
     if not rows or any(row["status"] != ShipmentStatus.DELIVERED for row in rows):
         return None
     times = [row["delivered_at"] for row in rows if row["delivered_at"] is not None]

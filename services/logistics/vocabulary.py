@@ -87,3 +87,14 @@ def mapping_rows() -> list[tuple[str, str, str, str, str]]:
         for s in ShipmentStatus
         if s != S.CANCELLED
     ]
+
+
+# Sub-statuses by which carriers and aggregators report a parcel lost (AfterShip's subtag
+# Exception_013, 17TRACK's Exception_Lost, EasyPost's and our native "lost"), compared
+# without case.
+LOST_SUB_STATUSES = frozenset({"exception_013", "exception_lost", "lost"})
+
+
+def is_lost(sub_status: str | None) -> bool:
+    """True if a shipment's sub-status says the carrier lost the parcel."""
+    return (sub_status or "").strip().lower() in LOST_SUB_STATUSES

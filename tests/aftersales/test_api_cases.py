@@ -4,12 +4,16 @@ through node(id:)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from strawberry import relay
 from strawberry.relay import to_base64
 
 from models.accounts import ApiScope, Permission
+from models.aftersales import Case
 from models.orders import OrderLine
+from services import clock
 from services.accounts import api_keys
 from tests.aftersales._helpers import delivered_order
 from tests.factories import auth_headers, create_user, create_variant
@@ -72,8 +76,9 @@ QUEUE = """
 query Q($filter: CaseFilter) {
   cases(first: 50, filter: $filter) {
     totalCount
-    edges { node { number status sla { breached paused } lines { quantity orderLine { sku } }
-                   timeline { kind } messages { body } } }
+    edges { node { number status sla { breached paused nextDueAt nextReplyDue businessHours }
+                   survey { open } returnShipment { id } replacementOrderId
+                   lines { quantity orderLine { sku } } timeline { kind } messages { body } } }
   }
 }
 """
@@ -129,7 +134,7 @@ async def test_a_return_from_preview_to_refund_through_the_api(gql: Any) -> None
     found = preview["data"]["casePreviewReturn"]
     assert found["errors"] == []
     assert found["preview"]["total"] == {"amount": "15.00", "currency": "EUR"}
-    assert found["preview"]["pointsBack"] is None
+    assert found["preview"]["pointsBack"] == 0  # the order earned no points
 
     opened = await gql(
         OPEN,
@@ -170,6 +175,9 @@ async def test_a_return_from_preview_to_refund_through_the_api(gql: Any) -> None
     early = await gql(RATE, {"id": case["id"], "r": 5}, **me)
     assert [e["code"] for e in early["data"]["caseRate"]["errors"]] == ["RATING_NOT_OPEN"]
     await gql(RESOLVE, {"id": case["id"]}, **agent)
+    # The survey opens a day after the case was resolved.
+    pk = int(relay.GlobalID.from_id(case["id"]).node_id)
+    await Case.filter(id=pk).update(solved_at=clock.now() - timedelta(hours=25))
     rated = await gql(RATE, {"id": case["id"], "r": 5}, **me)
     assert rated["data"]["caseRate"] == {"case": {"rating": 5}, "errors": []}
 

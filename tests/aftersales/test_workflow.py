@@ -16,9 +16,11 @@ from models.aftersales import (
     CaseTimelineEntry,
     DeclineReason,
 )
+from services import clock
 from services.aftersales import cases, closing, staff, workflow
 from services.errors import DomainError
 from services.events import actors
+from services.transactions import transaction
 from tests.factories import create_user
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -136,6 +138,8 @@ async def test_decline_other_needs_a_note_and_a_case_rates_once_after_solved() -
         await closing.rate(case_id=case.id, customer_id=user.id, rating=5)
     assert early.value.code == "RATING_NOT_OPEN"
     await staff.resolve(case_id=case.id)
+    # The survey opens a day after the case was solved.
+    await Case.filter(id=case.id).update(solved_at=clock.now() - timedelta(hours=25))
     with pytest.raises(DomainError) as stranger:
         await closing.rate(case_id=case.id, customer_id=user.id + 10_000, rating=5)
     assert stranger.value.code == "CASE_NOT_FOUND"
@@ -148,3 +152,32 @@ async def test_decline_other_needs_a_note_and_a_case_rates_once_after_solved() -
     with pytest.raises(DomainError) as note:
         await staff.decline(case_id=case.id, reason=DeclineReason.OTHER)
     assert note.value.code == "NOTE_REQUIRED"
+
+
+@pytest.mark.parametrize("kind", list(CaseKind))
+async def test_every_move_of_a_stored_case_succeeds_or_is_refused_as_allowed(kind: K) -> None:
+    # Given a stored case of `kind` put in each status in turn
+    user = await create_user()
+    case = await cases.open_case(
+        customer_id=user.id, kind=K.COMPLAINT, reason=CaseReason.OTHER, reason_note="x"
+    )
+    await Case.filter(id=case.id).update(kind=kind)
+    for current, target in itertools.product(CaseStatus, CaseStatus):
+        await Case.filter(id=case.id).update(status=current)
+        row = await Case.get(id=case.id)
+        # When it is moved to every status through the one gate
+        try:
+            async with transaction():
+                await workflow.move(row, target)
+            moved = True
+        except DomainError as refused:
+            assert refused.code == "TRANSITION_NOT_ALLOWED"
+            moved = False
+        # Then exactly the allowed moves happen, and a refused one changes nothing
+        assert moved == workflow.allowed(kind, current, target), (kind, current, target)
+        stored = (await Case.get(id=case.id)).status
+        assert stored == (target if moved else current), (kind, current, target)
+    entries = await CaseTimelineEntry.filter(case_id=case.id, kind="status").count()
+    goods = kind in workflow.GOODS_KINDS
+    expected = len(GOODS_ALLOWED) + 1 if goods else len(SUPPORT_ALLOWED)
+    assert entries == expected
