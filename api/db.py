@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "models.logistics",
     "models.membership",
     "models.aftersales",
+    "models.community",
 ]
 
 
