@@ -15,6 +15,8 @@ from schema.accounts import AccountMutation, AccountQuery
 from schema.aftersales import AftersalesMutation, AftersalesQuery
 from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogMutation, CatalogQuery
+from schema.community.moderation import ModerationMutation, ModerationQuery
+from schema.community.posts import PostsMutation, PostsQuery, PostsSubscription
 from schema.events import EventsSubscription
 from schema.feed import FeedMutation, FeedQuery
 from schema.logistics import LogisticsMutation, LogisticsQuery
@@ -50,6 +52,8 @@ class Query(
     WebhookQuery,
     MembershipQuery,
     AftersalesQuery,
+    PostsQuery,
+    ModerationQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
@@ -81,6 +85,8 @@ class Mutation(
     WebhookMutation,
     MembershipMutation,
     AftersalesMutation,
+    PostsMutation,
+    ModerationMutation,
 ):
     pass
 
@@ -89,5 +95,5 @@ class Mutation(
     description="Live updates, over WebSocket (graphql-transport-ws or graphql-ws) or "
     "Server-Sent Events (graphql-sse) on /graphql."
 )
-class Subscription(EventsSubscription, MembershipSubscription):
+class Subscription(EventsSubscription, MembershipSubscription, PostsSubscription):
     pass

@@ -3,6 +3,32 @@
 Tortoise discovers the models of this package through what it exports here.
 """
 
-from models.community.moderation import ContentKind, ContentStatus
+from models.community.moderation import (
+    BlockedWord,
+    ContentKind,
+    ContentReport,
+    ContentStatus,
+    MemberStanding,
+    ModerationLog,
+    QueueItem,
+    Submission,
+    TrustCredit,
+)
+from models.community.posts import Comment, Post, PostLike, PostProduct, PostTag
 
-__all__ = ["ContentKind", "ContentStatus"]
+__all__ = [
+    "BlockedWord",
+    "Comment",
+    "ContentKind",
+    "ContentReport",
+    "ContentStatus",
+    "MemberStanding",
+    "ModerationLog",
+    "Post",
+    "PostLike",
+    "PostProduct",
+    "PostTag",
+    "QueueItem",
+    "Submission",
+    "TrustCredit",
+]

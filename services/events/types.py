@@ -44,6 +44,11 @@ class EventTypeName(StrEnum):
     CASE_SLA_BREACHED = "case.sla_breached"
     CASE_RESOLVED = "case.resolved"
     CASE_CLOSED = "case.closed"
+    # Posts, comments and moderation (community).
+    POST_CREATED = "post.created"
+    COMMENT_CREATED = "comment.created"
+    CONTENT_REPORTED = "content.reported"
+    CONTENT_MODERATED = "content.moderated"
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,14 @@ SPECS: dict[EventTypeName, EventSpec] = {
     ),
     T.CASE_RESOLVED: EventSpec("case", "A case was solved or resolved.", TICKETS),
     T.CASE_CLOSED: EventSpec("case", "A case was closed.", TICKETS),
+    # Posts and moderation: payloads carry global IDs, statuses and reason codes, never text;
+    # they name members, so partners need staff keys (scope None).
+    T.POST_CREATED: EventSpec("post", "A member wrote a post (published or held)."),
+    T.COMMENT_CREATED: EventSpec("post", "A member commented on a post (published or held)."),
+    T.CONTENT_REPORTED: EventSpec("content", "A member reported a review, answer, post..."),
+    T.CONTENT_MODERATED: EventSpec(
+        "content", "A moderator (or a trusted report) changed a contribution's status."
+    ),
 }
 
 

@@ -1,0 +1,38 @@
+"""New comments on a post, live, from the event hub (comment.created)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from graphql import GraphQLError
+from strawberry import relay
+
+from models.community.moderation import ContentStatus
+from models.community.posts import Comment, Post
+from resolvers.community.posts import can_see
+from resolvers.context import Info
+from resolvers.events.streams import follow
+from services.events.records import EventRecord
+from services.events.types import EventTypeName
+
+TYPES = frozenset({EventTypeName.COMMENT_CREATED.value})
+
+
+async def comments_of(info: Info, post_id: int, after: str | None) -> AsyncIterator[Comment]:
+    """Published comments of a post the caller may see, as they are written."""
+    post = await Post.get_or_none(id=post_id)
+    if post is None or not can_see(info, post):
+        raise GraphQLError("No such post.", extensions={"code": "NOT_FOUND", "argument": "postId"})
+    wanted = relay.to_base64("Post", post_id)
+
+    def on_post(record: EventRecord) -> bool:
+        return (
+            record.payload.get("postId") == wanted
+            and record.payload.get("status") == ContentStatus.PUBLISHED.name
+        )
+
+    async for record in follow(info, after=after, match=on_post, types=TYPES):
+        comment_gid = relay.GlobalID.from_id(str(record.payload.get("commentId")))
+        comment = await Comment.get_or_none(id=int(comment_gid.node_id))
+        if comment is not None and comment.status == ContentStatus.PUBLISHED:
+            yield comment
