@@ -13,6 +13,7 @@ from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
 from services.feed import impressions as feed_impressions
 from services.flows import (
+    community_trust,
     feed_invalidation,
     late_shipment_case,
     membership_points,
@@ -39,6 +40,7 @@ durable("membership_paid", [T.ORDER_PAID])(membership_points.after_order_paid)
 durable("membership_refunded", [T.ORDER_REFUNDED])(membership_points.after_order_refunded)
 durable("membership_cancelled", [T.ORDER_CANCELLED])(membership_points.after_order_cancelled)
 durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_customer_registered)
+durable("community_trust", [T.ORDER_DELIVERED])(community_trust.after_order_delivered)
 durable("aftersales_late_shipment", [T.SHIPMENT_LATE])(late_shipment_case.after_shipment_late)
 # SLA breaches and closing solved cases after N days.
 WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
