@@ -22,8 +22,9 @@ COMMENT = """mutation($p: ID!, $b: String!) { createComment(postId: $p, body: $b
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     path: Path = tmp_path_factory.mktemp("community") / "community.sqlite3"
-    env = {"SHOPGRAPH_SECRET_KEY": SECRET, "SHOPGRAPH_COMMUNITY_PROFANITY_MODE": "hold"}
-    with served(path, **env) as instance:
+    with served(
+        path, SHOPGRAPH_SECRET_KEY=SECRET, SHOPGRAPH_COMMUNITY_PROFANITY_MODE="hold"
+    ) as instance:
         yield Shop(instance.url)
     assert "Traceback" not in instance.output, instance.output
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from strawberry import relay
 
 from models.catalog import ProductStatus
 from models.community.posts import Post
@@ -28,7 +29,8 @@ mutation($postId: ID!, $parentId: ID, $body: String!) {
     comment { id depth status } errors { field code }
   }
 }"""
-LIKE = """mutation($id: ID!) { likePost(postId: $id) { post { likeCount viewerHasLiked } errors { code } } }"""
+LIKE = """mutation($id: ID!) { likePost(postId: $id) {
+  post { likeCount viewerHasLiked } errors { code } } }"""
 FEED = """
 query($topic: String, $sort: PostSort, $first: Int) {
   communityPosts(topic: $topic, sort: $sort, first: $first) {
@@ -58,7 +60,10 @@ async def test_a_post_with_tags_products_and_an_age_range(gql: Any) -> None:
     author = await member(approved=5)
     product = await create_product()
     hidden = await create_product(status=ProductStatus.DRAFT)
-    gid = lambda p: __import__("strawberry").relay.to_base64("Product", p.id)  # noqa: E731
+
+    def gid(p: Any) -> str:
+        return relay.to_base64("Product", p.id)
+
     made = await _create(
         gql,
         author,
@@ -138,7 +143,7 @@ async def test_comments_nest_to_the_depth_limit_and_count_on_the_post(gql: Any) 
             depths.append(result["comment"]["depth"])
             parent = result["comment"]["id"]
     assert depths == [0, 1, 2, "DEPTH_EXCEEDED"]
-    row = await Post.get(id=int(__import__("strawberry").relay.from_base64(post["id"])[1]))
+    row = await Post.get(id=int(relay.from_base64(post["id"])[1]))
     assert row.comment_count == 3
 
 
@@ -174,7 +179,7 @@ async def test_the_feed_by_topic_newest_and_most_active(gql: Any) -> None:
 async def _posts_page(gql: Any, count: int, topic: str, fan: Any) -> None:
     authors = [await member(approved=5) for _ in range(3)]
     product = await create_product()
-    pid = __import__("strawberry").relay.to_base64("Product", product.id)
+    pid = relay.to_base64("Product", product.id)
     for i in range(count):
         post = (
             await _create(

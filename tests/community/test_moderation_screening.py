@@ -10,7 +10,7 @@ import pytest
 from models.community.moderation import ContentStatus, HoldReason, MemberStanding
 from services.community.errors import CommunityErrorCode
 from services.community.moderation import words
-from services.community.moderation.screening import screen
+from services.community.moderation.screening import Screening, screen
 from services.errors import DomainError
 from services.transactions import transaction
 from tests.community._post_helpers import member, moderation_settings
@@ -18,9 +18,9 @@ from tests.community._post_helpers import member, moderation_settings
 pytestmark = pytest.mark.usefixtures("database")
 
 
-async def _screen(user_id: int, text: str, **kwargs: object) -> object:
+async def _screen(user_id: int, text: str, *, images: int = 0, edit: bool = False) -> Screening:
     async with transaction():
-        return await screen(author_id=user_id, kind="post", text=text, **kwargs)  # type: ignore[arg-type]
+        return await screen(author_id=user_id, kind="post", text=text, images=images, edit=edit)
 
 
 async def test_profanity_is_masked_in_mask_mode_and_published() -> None:
