@@ -91,8 +91,12 @@ class CommentType(LoadedNode):
     row: strawberry.Private[Comment]
 
     @classmethod
-    def visible(cls, info: Info, row: Comment) -> bool:
-        return access.can_see(info, row)
+    async def visible(cls, info: Info, row: Comment) -> bool:
+        # A comment shows no more than its post does (a hidden post hides its thread).
+        if not access.can_see(info, row):
+            return False
+        post = await info.context.loaders.community_posts.post_by_id.load(row.post_id)
+        return post is not None and access.can_see(info, post)
 
     @classmethod
     def from_model(cls, row: Comment) -> Self:

@@ -67,6 +67,7 @@ ORDERS = ApiScope.READ_ORDERS
 CATALOG = ApiScope.READ_CATALOG
 SHIPMENTS = ApiScope.READ_SHIPMENTS
 TICKETS = ApiScope.READ_TICKETS
+COMMUNITY = ApiScope.READ_COMMUNITY
 
 SPECS: dict[EventTypeName, EventSpec] = {
     T.ORDER_PLACED: EventSpec("order", "An order was placed at checkout (unpaid).", ORDERS),
@@ -120,13 +121,17 @@ SPECS: dict[EventTypeName, EventSpec] = {
     ),
     T.CASE_RESOLVED: EventSpec("case", "A case was solved or resolved.", TICKETS),
     T.CASE_CLOSED: EventSpec("case", "A case was closed.", TICKETS),
-    # Posts and moderation: payloads carry global IDs, statuses and reason codes, never text;
-    # they name members, so partners need staff keys (scope None).
-    T.POST_CREATED: EventSpec("post", "A member wrote a post (published or held)."),
-    T.COMMENT_CREATED: EventSpec("post", "A member commented on a post (published or held)."),
-    T.CONTENT_REPORTED: EventSpec("content", "A member reported a review, answer, post..."),
+    # Posts and moderation: payloads carry global IDs, statuses and reason codes, never text
+    # or e-mail (a moderation tool or a notifier reads the rest through the API).
+    T.POST_CREATED: EventSpec("post", "A member wrote a post (published or held).", COMMUNITY),
+    T.COMMENT_CREATED: EventSpec(
+        "post", "A member commented on a post (published or held).", COMMUNITY
+    ),
+    T.CONTENT_REPORTED: EventSpec(
+        "content", "A member reported a review, answer, post...", COMMUNITY
+    ),
     T.CONTENT_MODERATED: EventSpec(
-        "content", "A moderator (or a trusted report) changed a contribution's status."
+        "content", "A moderator (or a trusted report) changed a contribution's status.", COMMUNITY
     ),
 }
 

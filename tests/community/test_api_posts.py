@@ -222,3 +222,26 @@ async def test_a_posts_page_costs_the_same_queries_for_2_and_20_posts(
         counts.append(len(counter.statements))
     print(f"posts page SQL queries: 2 posts {counts[0]}, 20 posts {counts[1]}")
     assert counts[0] == counts[1]
+
+
+async def test_a_hidden_posts_comments_are_hidden_with_it(gql: Any) -> None:
+    from models.community.moderation import ModerationActionKind, ModerationReason
+    from services.community.moderation import actions
+
+    author = await member(approved=5)
+    post = (await _create(gql, author))["post"]
+    with moderation_settings():
+        made = await gql(COMMENT, {"postId": post["id"], "body": "a reply"}, **auth_headers(author))
+    comment_id = made["data"]["createComment"]["comment"]["id"]
+    query = """query($id: ID!) { node(id: $id) { ... on Comment { body } } }"""
+    assert (await gql(query, {"id": comment_id}))["data"]["node"] == {"body": "a reply"}
+    await actions.moderate(
+        moderator=await moderator(),
+        kind="post",
+        target_id=int(relay.from_base64(post["id"])[1]),
+        action=ModerationActionKind.HIDE,
+        reason=ModerationReason.OFF_TOPIC,
+    )
+    assert (await gql(query, {"id": comment_id}))["data"]["node"] is None
+    own = await gql(query, {"id": comment_id}, **auth_headers(author))
+    assert own["data"]["node"] == {"body": "a reply"}
