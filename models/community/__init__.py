@@ -15,8 +15,19 @@ from models.community.moderation import (
     TrustCredit,
 )
 from models.community.posts import Comment, Post, PostLike, PostProduct, PostTag
+from models.community.questions import Answer, AnswerVote, Question
+from models.community.reviews import (
+    RatingSummary,
+    Review,
+    ReviewEdit,
+    ReviewRequest,
+    ReviewVote,
+    VerifiedBasis,
+)
 
 __all__ = [
+    "Answer",
+    "AnswerVote",
     "BlockedWord",
     "Comment",
     "ContentKind",
@@ -28,7 +39,14 @@ __all__ = [
     "PostLike",
     "PostProduct",
     "PostTag",
+    "Question",
     "QueueItem",
+    "RatingSummary",
+    "Review",
+    "ReviewEdit",
+    "ReviewRequest",
+    "ReviewVote",
     "Submission",
     "TrustCredit",
+    "VerifiedBasis",
 ]
