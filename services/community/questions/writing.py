@@ -1,0 +1,206 @@
+"""Asking, answering, accepting and voting in a product's Q&A.
+
+Answers by members who bought the product are marked (the same verified-purchase rule as
+reviews); staff answers are marked as the shop's. The asker or staff accept one answer.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from models.community.moderation import ContentStatus, ModerationReason
+from models.community.questions import Answer, AnswerVote, Question
+from services import clock
+from services.community.errors import CommunityErrorCode as C
+from services.community.errors import error
+from services.community.moderation import queue, screening, standing
+from services.community.questions import emission
+from services.community.reviews import config, content, verification
+from services.logistics import deliveries
+from services.transactions import transaction
+
+P = ContentStatus.PUBLISHED
+
+
+async def _screened(author_id: int, kind: str, body: str) -> tuple[ContentStatus, str, list[str]]:
+    found = await screening.screen(author_id=author_id, kind=kind, text=body)
+    return found.status, found.clean(body), list(found.reasons)
+
+
+async def _after(kind: str, row: Question | Answer, reasons: list[str]) -> None:
+    if row.status == ContentStatus.HELD:
+        await queue.held(kind=kind, target_id=row.id, author_id=row.author_id, reasons=reasons)
+    elif row.status == P:
+        await standing.credit_approved(row.author_id)
+
+
+async def _ask_buyers(question: Question) -> None:
+    settings = config.current()
+    buyers = await deliveries.bought_recently(
+        product_id=question.product_id,
+        since=clock.now() - timedelta(days=settings.ask_buyers_days),
+        limit=settings.ask_buyers_limit + 1,
+    )
+    asked = [user_id for user_id in buyers if user_id != question.author_id]
+    await emission.answer_requested(question, asked[: settings.ask_buyers_limit])
+
+
+async def ask_question(*, author_id: int, product_id: int, body: str) -> Question:
+    """A member's question on a product; recent buyers are asked to answer it."""
+    body = body.strip()
+    content.check(content.text_problems(body))
+    await content.public_product(product_id)
+    async with transaction():
+        status, body, reasons = await _screened(author_id, "question", body)
+        question = await Question.create(
+            product_id=product_id, author_id=author_id, body=body, status=status
+        )
+        await emission.question_created(question)
+        await _after("question", question, reasons)
+        if status == P:
+            await _ask_buyers(question)
+    return question
+
+
+async def _visible_question(question_id: int, *, lock: bool = False) -> Question:
+    query = Question.filter(id=question_id, status=P)
+    question = await (query.select_for_update() if lock else query).first()
+    if question is None:
+        raise error(C.NOT_FOUND, "No such question.", field="questionId")
+    return question
+
+
+async def answer_question(
+    *, author_id: int, question_id: int, body: str, by_staff: bool = False
+) -> Answer:
+    """An answer by a member (marked when they bought the product) or by staff."""
+    body = body.strip()
+    content.check(content.text_problems(body))
+    question = await _visible_question(question_id)
+    basis = await verification.basis(user_id=author_id, product_id=question.product_id)
+    async with transaction():
+        status, body, reasons = await _screened(author_id, "answer", body)
+        answer = await Answer.create(
+            question_id=question.id,
+            author_id=author_id,
+            body=body,
+            status=status,
+            by_staff=by_staff,
+            verified_buyer=basis is not None,
+        )
+        if status == P:
+            await Question.filter(id=question.id).update(answer_count=F("answer_count") + 1)
+        await emission.answer_created(question, answer)
+        await _after("answer", answer, reasons)
+    return answer
+
+
+async def accept_answer(*, actor_id: int, answer_id: int, staff: bool = False) -> Question:
+    """The asker (or staff) picks the answer that solved the question."""
+    async with transaction():
+        answer = await Answer.get_or_none(id=answer_id, status=P)
+        if answer is None:
+            raise error(C.ANSWER_NOT_FOUND, "No such answer.", field="answerId")
+        question = await _visible_question(answer.question_id, lock=True)
+        if question.author_id != actor_id and not staff:
+            raise error(C.NOT_AUTHOR, "Only the asker or staff accept an answer.", field="answerId")
+        if question.accepted_answer_id != answer.id:
+            question.accepted_answer_id = answer.id
+            await question.save(update_fields=["accepted_answer_id", "updated_at"])
+            await emission.answer_accepted(question, answer)
+    return question
+
+
+async def vote_answer(*, user_id: int, answer_id: int, helpful: bool | None) -> Answer:
+    """Vote a published answer helpful or not (None takes the vote back); one per member."""
+    for attempt in range(2):
+        try:
+            return await _vote(user_id, answer_id, helpful)
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _delta(helpful: bool | None) -> tuple[int, int]:
+    return (0, 0) if helpful is None else ((1, 0) if helpful else (0, 1))
+
+
+async def _vote(user_id: int, answer_id: int, helpful: bool | None) -> Answer:
+    async with transaction():
+        answer = await Answer.get_or_none(id=answer_id, status=P)
+        if answer is None:
+            raise error(C.ANSWER_NOT_FOUND, "No such answer.", field="answerId")
+        if answer.author_id == user_id:
+            raise error(C.OWN_CONTENT, "You cannot vote on your own answer.", field="answerId")
+        votes = await AnswerVote.filter(answer_id=answer_id, user_id=user_id).select_for_update()
+        before = votes[0].helpful if votes else None
+        if before == helpful:
+            return answer
+        if helpful is None:
+            await AnswerVote.filter(id=votes[0].id).delete()
+        elif votes:
+            await AnswerVote.filter(id=votes[0].id).update(helpful=helpful)
+        else:
+            await AnswerVote.create(answer_id=answer_id, user_id=user_id, helpful=helpful)
+        up, down = _delta(helpful)
+        up_before, down_before = _delta(before)
+        await Answer.filter(id=answer_id).update(
+            helpful_count=F("helpful_count") + (up - up_before),
+            unhelpful_count=F("unhelpful_count") + (down - down_before),
+        )
+    return await Answer.get(id=answer_id)
+
+
+async def delete_question(*, author_id: int, question_id: int) -> Question:
+    async with transaction():
+        question = await Question.filter(id=question_id).select_for_update().first()
+        if question is None or question.status == ContentStatus.REMOVED:
+            raise error(C.NOT_FOUND, "No such question.", field="questionId")
+        if question.author_id != author_id:
+            raise error(C.NOT_AUTHOR, "Only its author deletes a question.", field="questionId")
+        question.status = ContentStatus.REMOVED
+        await question.save(update_fields=["status", "updated_at"])
+    return question
+
+
+async def delete_answer(*, author_id: int, answer_id: int) -> Answer:
+    async with transaction():
+        answer = await Answer.filter(id=answer_id).select_for_update().first()
+        if answer is None or answer.status == ContentStatus.REMOVED:
+            raise error(C.ANSWER_NOT_FOUND, "No such answer.", field="answerId")
+        if answer.author_id != author_id:
+            raise error(C.NOT_AUTHOR, "Only its author deletes an answer.", field="answerId")
+        await moderate_answer(answer, ContentStatus.REMOVED, None)
+    return answer
+
+
+async def moderate_question(
+    question: Question, status: ContentStatus, reason: ModerationReason | None
+) -> None:
+    was = question.status
+    question.status = status
+    question.removal_reason = reason.value if reason is not None else ""
+    await question.save(update_fields=["status", "removal_reason", "updated_at"])
+    if status == P and was != P:
+        await _ask_buyers(question)
+
+
+async def moderate_answer(
+    answer: Answer, status: ContentStatus, reason: ModerationReason | None
+) -> None:
+    """Move an answer (moderation or its author) and keep its question's count true."""
+    step = int(status == P) - int(answer.status == P)
+    answer.status = status
+    answer.removal_reason = reason.value if reason is not None else ""
+    await answer.save(update_fields=["status", "removal_reason", "updated_at"])
+    if step:
+        await Question.filter(id=answer.question_id).update(answer_count=F("answer_count") + step)
+    if status != P:
+        # An accepted answer that leaves sight is no longer the accepted one.
+        await Question.filter(id=answer.question_id, accepted_answer_id=answer.id).update(
+            accepted_answer_id=None
+        )
