@@ -15,6 +15,7 @@ from resolvers.accounts.loaders import AccountLoaders
 from resolvers.aftersales.loaders import AftersalesLoaders
 from resolvers.catalog.loaders import CatalogLoaders
 from resolvers.community.posts_loaders import PostLoaders
+from resolvers.community.reviews_loaders import ReviewLoaders
 from resolvers.events.loaders import WebhookLoaders
 from resolvers.logistics.loaders import LogisticsLoaders
 from resolvers.membership.loaders import MembershipLoaders
@@ -56,6 +57,10 @@ class Loaders:
     @cached_property
     def community_posts(self) -> PostLoaders:
         return PostLoaders()
+
+    @cached_property
+    def community_reviews(self) -> ReviewLoaders:
+        return ReviewLoaders()
 
 
 @dataclass

@@ -17,6 +17,8 @@ from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogMutation, CatalogQuery
 from schema.community.moderation import ModerationMutation, ModerationQuery
 from schema.community.posts import PostsMutation, PostsQuery, PostsSubscription
+from schema.community.questions import QuestionsMutation
+from schema.community.reviews import ReviewsMutation, ReviewsQuery
 from schema.events import EventsSubscription
 from schema.feed import FeedMutation, FeedQuery
 from schema.logistics import LogisticsMutation, LogisticsQuery
@@ -54,6 +56,7 @@ class Query(
     AftersalesQuery,
     PostsQuery,
     ModerationQuery,
+    ReviewsQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
@@ -87,6 +90,8 @@ class Mutation(
     AftersalesMutation,
     PostsMutation,
     ModerationMutation,
+    ReviewsMutation,
+    QuestionsMutation,
 ):
     pass
 
