@@ -49,7 +49,7 @@ async def question_answers(
         loaders.answer_by_id.prime(row.pk, row)
 
     async def total() -> int:
-        return await reads.count_answers(question_id=question_id, viewer_id=who)
+        return await loaders.answer_counts(who).load(question_id)
 
     return Page(items=rows, offset=win.offset, total=total, has_next=has_next)
 

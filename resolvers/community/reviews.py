@@ -52,7 +52,7 @@ async def product_reviews(
     loaders.prime_reviews(rows)
 
     async def total() -> int:
-        return await reads.count_reviews(product_id=product_id, viewer_id=who)
+        return await loaders.review_counts(who).load(product_id)
 
     return Page(items=rows, offset=win.offset, total=total, has_next=has_next)
 

@@ -68,6 +68,30 @@ class ReviewLoaders:
     def edits(self) -> BatchLoader[int, list[ReviewEdit]]:
         return BatchLoader(_by_key(review_reads.edits, []))
 
+    def review_counts(self, viewer_id: int | None) -> BatchLoader[int, int]:
+        """How many reviews each product shows this viewer."""
+
+        async def fetch(ids: list[int]) -> dict[int, int]:
+            return await review_reads.count_reviews(product_ids=ids, viewer_id=viewer_id)
+
+        loaders = self.__dict__.setdefault("_review_counts", {})
+        if viewer_id not in loaders:
+            loaders[viewer_id] = BatchLoader(_by_key(fetch, 0))
+        loader: BatchLoader[int, int] = loaders[viewer_id]
+        return loader
+
+    def answer_counts(self, viewer_id: int | None) -> BatchLoader[int, int]:
+        """How many answers each question shows this viewer."""
+
+        async def fetch(ids: list[int]) -> dict[int, int]:
+            return await qa_reads.count_answers(question_ids=ids, viewer_id=viewer_id)
+
+        loaders = self.__dict__.setdefault("_answer_counts", {})
+        if viewer_id not in loaders:
+            loaders[viewer_id] = BatchLoader(_by_key(fetch, 0))
+        loader: BatchLoader[int, int] = loaders[viewer_id]
+        return loader
+
     def review_votes(self, user_id: int) -> BatchLoader[int, bool | None]:
         """The viewer's vote on each review (None: no vote)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tortoise.functions import Count
 from tortoise.models import Model
 
 from models.community.moderation import ContentStatus
@@ -81,8 +82,15 @@ async def count_questions(*, product_id: int, viewer_id: int | None) -> int:
     return await Question.filter(visible_to(viewer_id), product_id=product_id).count()
 
 
-async def count_answers(*, question_id: int, viewer_id: int | None) -> int:
-    return await Answer.filter(visible_to(viewer_id), question_id=question_id).count()
+async def count_answers(*, question_ids: Sequence[int], viewer_id: int | None) -> dict[int, int]:
+    """Answers each question shows the viewer, in one grouped query."""
+    rows = (
+        await Answer.filter(visible_to(viewer_id), question_id__in=list(question_ids))
+        .annotate(n=Count("id"))
+        .group_by("question_id")
+        .values_list("question_id", "n")
+    )
+    return {int(str(question_id)): int(str(n)) for question_id, n in rows}
 
 
 async def viewer_answer_votes(*, user_id: int, answer_ids: Sequence[int]) -> dict[int, bool]:

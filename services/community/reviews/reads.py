@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tortoise.expressions import Q
+from tortoise.functions import Count
 
 from models.community.moderation import ContentStatus
 from models.community.reviews import Review, ReviewEdit, ReviewVote
@@ -99,8 +100,15 @@ async def review_pages(keys: Sequence[ReviewListKey]) -> list[tuple[list[Review]
     return pages
 
 
-async def count_reviews(*, product_id: int, viewer_id: int | None) -> int:
-    return await Review.filter(visible_to(viewer_id), product_id=product_id).count()
+async def count_reviews(*, product_ids: Sequence[int], viewer_id: int | None) -> dict[int, int]:
+    """Reviews each product shows the viewer, in one grouped query."""
+    rows = (
+        await Review.filter(visible_to(viewer_id), product_id__in=list(product_ids))
+        .annotate(n=Count("id"))
+        .group_by("product_id")
+        .values_list("product_id", "n")
+    )
+    return {int(str(product_id)): int(str(n)) for product_id, n in rows}
 
 
 async def my_reviews(*, author_id: int, offset: int, limit: int) -> tuple[list[Review], bool]:
