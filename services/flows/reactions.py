@@ -8,6 +8,7 @@ must be idempotent; broadcast consumers run in every process (caches of that pro
 from __future__ import annotations
 
 from services.aftersales import closing as aftersales_closing
+from services.community.reviews import requests as review_requests
 from services.events.consumers import broadcast, durable
 from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
@@ -48,6 +49,8 @@ WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever
 WORKER_JOBS["feed-impressions-prune"] = lambda runtime: feed_impressions.prune_forever()
 # Expiry notices, expiry and the daily tier review, where the workers run.
 WORKER_JOBS["membership-expiry"] = lambda runtime: membership_expiry.run_forever()
+# review.requested some days after delivery, once per order and product.
+WORKER_JOBS["community-review-requests"] = lambda runtime: review_requests.run_forever()
 # Shipments past their promise become late; the demo carrier moves demo parcels when on.
 WORKER_JOBS["logistics-lateness"] = lambda runtime: lateness.run_forever()
 if demo_carrier.interval_from_environment() > 0:
