@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from models.accounts import ChildProfile
 from models.catalog import Product
 from services import clock
+from services.accounts.children import age_months
 from services.catalog.visibility import PUBLIC_STATUSES
 from services.community.errors import CommunityErrorCode as C
 from services.community.errors import error
@@ -72,8 +72,4 @@ async def child_age_months(*, user_id: int, child_id: int | None) -> int | None:
     child = await ChildProfile.get_or_none(id=child_id, user_id=user_id)
     if child is None:
         raise error(C.CHILD_NOT_FOUND, "No such child profile.", field="childId")
-    return months_between(child.birth_month, clock.now().date())
-
-
-def months_between(birth: date, today: date) -> int:
-    return max((today.year - birth.year) * 12 + today.month - birth.month, 0)
+    return age_months(child.birth_month, on=clock.now().date())
