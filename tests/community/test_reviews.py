@@ -53,7 +53,6 @@ async def test_a_review_counts_in_the_product_rating_and_emits_created_and_publi
             "user_id": alice.id,
             "product_id": product.id,
             "has_photos": False,
-            "rating": 5,
         }
     ]
 

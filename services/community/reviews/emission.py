@@ -42,7 +42,8 @@ async def removed(review: Review, reason: str) -> None:
 
 async def published(review: Review) -> None:
     """Once per review, when it first becomes visible. The membership domain awards points
-    from it, so the payload is the small contract it reads (plain ids)."""
+    from it, so the payload is the small contract it reads (plain ids), and it carries no
+    rating: an incentive must not depend on what the review says (FTC rule on reviews)."""
     await outbox.emit(
         T.REVIEW_PUBLISHED,
         aggregate_id=review.id,
@@ -51,7 +52,6 @@ async def published(review: Review) -> None:
             "user_id": review.author_id,
             "product_id": review.product_id,
             "has_photos": review.has_photos,
-            "rating": review.rating,
         },
     )
 
