@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import strawberry
 from strawberry import relay
@@ -13,6 +13,7 @@ from strawberry import relay
 from models import catalog as m
 from resolvers.catalog import queries
 from resolvers.context import Info
+from schema.community import product_fields
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 from services.catalog.ages import age_label
@@ -25,10 +26,6 @@ from services.catalog.rows import (
     ProductRow,
     VariantRow,
 )
-
-if TYPE_CHECKING:
-    from schema.community.questions_types import QuestionConnection
-    from schema.community.reviews_types import RatingSummary, ReviewConnection, ReviewSort
 
 ProductStatus = strawberry.enum(
     m.ProductStatus, name="ProductStatus", description="Publication state of a product."
@@ -372,47 +369,19 @@ class ProductType(CatalogNode):
         rows = await info.context.loaders.catalog.variants_by_product_id.load(self.id)
         return any(row.stock > 0 for row in rows)
 
-    # Reviews and Q&A belong to the community domain; typed lazily so that catalog does not
-    # import it when loading.
-    @strawberry.field(description="Customer reviews, most helpful first unless sorted.")
-    async def reviews(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        sort: Annotated[ReviewSort, strawberry.lazy("schema.community.reviews_types")]  # type: ignore[valid-type]
-        | None = None,
-        with_photos_first: Annotated[
-            bool, strawberry.argument(description="Reviews with photos before the others.")
-        ] = False,
-    ) -> Annotated[ReviewConnection, strawberry.lazy("schema.community.reviews_types")]:
-        from schema.community.reviews import product_reviews
-        from services.community.reviews.reads import ReviewSort as Sort
-
-        return await product_reviews(
-            info,
-            self.id,
-            sort=Sort(sort) if sort is not None else Sort.MOST_HELPFUL,
-            with_photos_first=with_photos_first,
-            first=first,
-            after=after,
-        )
-
-    @strawberry.field(description="Average, count and histogram of the product's ratings.")
-    async def rating_summary(
-        self, info: Info
-    ) -> Annotated[RatingSummary, strawberry.lazy("schema.community.reviews_types")]:
-        from schema.community.reviews import product_rating_summary
-
-        return await product_rating_summary(info, self.id)
-
-    @strawberry.field(description="Shoppers' questions about the product, newest first.")
-    async def questions(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[QuestionConnection, strawberry.lazy("schema.community.questions_types")]:
-        from schema.community.questions import product_questions
-
-        return await product_questions(info, self.id, first=first, after=after)
+    # Reviews and Q&A belong to the community domain (resolvers in its schema module).
+    reviews = strawberry.field(
+        resolver=product_fields.reviews,
+        description="Customer reviews, most helpful first unless sorted.",
+    )
+    rating_summary = strawberry.field(
+        resolver=product_fields.rating_summary,
+        description="Average, count and histogram of the product's ratings.",
+    )
+    questions = strawberry.field(
+        resolver=product_fields.questions,
+        description="Shoppers' questions about the product, newest first.",
+    )
 
 
 @strawberry.type(description="A page of products.")
