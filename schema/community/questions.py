@@ -72,10 +72,10 @@ class QuestionsMutation:
         return await _question(ops.accept(info, answer_id=typed_pk(id, "Answer")))
 
     @strawberry.mutation(
-        description="Vote an answer helpful (true) or not (false); null takes your vote back."
+        description="Vote an answer helpful (true) or not (false); null (or nothing) takes it back."
     )
     async def vote_answer(
-        self, info: Info, id: relay.GlobalID, helpful: bool | None
+        self, info: Info, id: relay.GlobalID, helpful: bool | None = None
     ) -> AnswerPayload:
         return await _answer(ops.vote(info, answer_id=typed_pk(id, "Answer"), helpful=helpful))
 

@@ -115,10 +115,10 @@ class ReviewsMutation:
         return await _payload(ops.reply(info, review_id=typed_pk(id, "Review"), body=body))
 
     @strawberry.mutation(
-        description="Vote a review helpful (true) or not (false); null takes your vote back."
+        description="Vote a review helpful (true) or not (false); null (or nothing) takes it back."
     )
     async def vote_review(
-        self, info: Info, id: relay.GlobalID, helpful: bool | None
+        self, info: Info, id: relay.GlobalID, helpful: bool | None = None
     ) -> ReviewPayload:
         return await _payload(ops.vote(info, review_id=typed_pk(id, "Review"), helpful=helpful))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from models.community.moderation import ContentStatus, ModerationReason
@@ -18,7 +17,7 @@ from services.community.errors import CommunityErrorCode as C
 from services.community.errors import error
 from services.community.moderation import queue, screening, standing
 from services.community.questions import emission
-from services.community.reviews import config, content, verification
+from services.community.reviews import config, content, verification, votes
 from services.logistics import deliveries
 from services.transactions import transaction
 
@@ -114,45 +113,13 @@ async def accept_answer(*, actor_id: int, answer_id: int, staff: bool = False) -
     return question
 
 
+ANSWERS = votes.Votable(Answer, AnswerVote, "answer_id", "answerId", C.ANSWER_NOT_FOUND, "answer")
+
+
 async def vote_answer(*, user_id: int, answer_id: int, helpful: bool | None) -> Answer:
     """Vote a published answer helpful or not (None takes the vote back); one per member."""
-    for attempt in range(2):
-        try:
-            return await _vote(user_id, answer_id, helpful)
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _delta(helpful: bool | None) -> tuple[int, int]:
-    return (0, 0) if helpful is None else ((1, 0) if helpful else (0, 1))
-
-
-async def _vote(user_id: int, answer_id: int, helpful: bool | None) -> Answer:
-    async with transaction():
-        answer = await Answer.get_or_none(id=answer_id, status=P)
-        if answer is None:
-            raise error(C.ANSWER_NOT_FOUND, "No such answer.", field="answerId")
-        if answer.author_id == user_id:
-            raise error(C.OWN_CONTENT, "You cannot vote on your own answer.", field="answerId")
-        votes = await AnswerVote.filter(answer_id=answer_id, user_id=user_id).select_for_update()
-        before = votes[0].helpful if votes else None
-        if before == helpful:
-            return answer
-        if helpful is None:
-            await AnswerVote.filter(id=votes[0].id).delete()
-        elif votes:
-            await AnswerVote.filter(id=votes[0].id).update(helpful=helpful)
-        else:
-            await AnswerVote.create(answer_id=answer_id, user_id=user_id, helpful=helpful)
-        up, down = _delta(helpful)
-        up_before, down_before = _delta(before)
-        await Answer.filter(id=answer_id).update(
-            helpful_count=F("helpful_count") + (up - up_before),
-            unhelpful_count=F("unhelpful_count") + (down - down_before),
-        )
-    return await Answer.get(id=answer_id)
+    answer: Answer = await votes.vote(ANSWERS, user_id=user_id, item_id=answer_id, helpful=helpful)
+    return answer
 
 
 async def delete_question(*, author_id: int, question_id: int) -> Question:
