@@ -322,3 +322,19 @@ async def test_a_held_review_counts_and_is_queued() -> None:
     await _moderate(review.id, ContentStatus.HIDDEN, ModerationReason.OTHER)
     await _moderate(review.id, ContentStatus.PUBLISHED, None)
     assert len(await _events("review.published", review.id)) == 1  # once per review
+
+
+async def test_partner_visible_events_carry_no_text_or_member() -> None:
+    product = await h.product()
+    alice = await create_user()
+    review = await reviews.submit_review(
+        author_id=alice.id, product_id=product.id, rating=3, title="Secret title", body="Body"
+    )
+    await reviews.edit_review(author_id=alice.id, review_id=review.id, body="Other body")
+    await reviews.delete_review(author_id=alice.id, review_id=review.id)
+    for type in ("review.created", "review.updated", "review.removed"):
+        (event,) = await _events(type, review.id)
+        text = str(event.payload)
+        assert "Secret" not in text and "body" not in text.lower()
+        assert str(alice.id) not in {str(v) for v in event.payload.values()}
+        assert "authorId" not in event.payload and "user_id" not in event.payload
