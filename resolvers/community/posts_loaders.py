@@ -81,9 +81,7 @@ class CommentCountLoader(DataLoader[tuple[str, int], int]):
             query = Comment.filter(**{f"{column}__in": ids}, status=PUBLISHED)
             if on == "post":
                 query = query.filter(parent_id=None)
-            rows = (
-                await query.annotate(n=Count("id")).group_by(column).values_list(column, "n")
-            )
+            rows = await query.annotate(n=Count("id")).group_by(column).values_list(column, "n")
             counts.update({(on, int(owner)): int(n) for owner, n in rows})
         return [counts.get(key, 0) for key in keys]
 

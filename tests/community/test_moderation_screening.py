@@ -123,3 +123,11 @@ async def test_a_failed_submission_leaves_no_fingerprint() -> None:
                 raise RuntimeError("the submission failed after screening")
         result = await _screen(user.id, "rolled back text")
     assert result.status == ContentStatus.PUBLISHED
+
+
+async def test_a_text_without_words_is_never_a_duplicate() -> None:
+    user = await member()
+    with moderation_settings():
+        first = await _screen(user.id, "\n")
+        second = await _screen(user.id, " \n ")
+    assert first.status == second.status == ContentStatus.PUBLISHED

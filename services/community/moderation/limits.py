@@ -40,13 +40,16 @@ return 1
 """
 
 
-def fingerprint(text: str) -> str:
-    """The same text however it is cased, spaced or punctuated has the same fingerprint."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return hashlib.sha256(_WORDS.sub(" ", folded).strip().encode()).hexdigest()
+def fingerprint(text: str) -> str | None:
+    """The same text however it is cased, spaced or punctuated has the same fingerprint;
+    None for no words at all (a rating-only review), which duplicates nothing."""
+    folded = _WORDS.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return hashlib.sha256(folded.encode()).hexdigest() if folded else None
 
 
-async def check_duplicate(author_id: int, digest: str) -> None:
+async def check_duplicate(author_id: int, digest: str | None) -> None:
+    if digest is None:
+        return
     since = clock.now() - timedelta(hours=current().duplicate_window_hours)
     if await Submission.filter(
         author_id=author_id, content_hash=digest, created_at__gte=since
@@ -110,7 +113,8 @@ async def take(author_id: int) -> None:
         )
 
 
-async def record(author_id: int, kind: str, digest: str) -> None:
+async def record(author_id: int, kind: str, digest: str | None) -> None:
+    # Every submission counts towards the database's rate limits, words or not.
     await Submission.create(
-        author_id=author_id, kind=kind, content_hash=digest, created_at=clock.now()
+        author_id=author_id, kind=kind, content_hash=digest or "", created_at=clock.now()
     )
