@@ -62,6 +62,16 @@ def _notice(row: Post | Comment) -> ModerationNotice:
     )
 
 
+async def _author(info: Info, row: Post | Comment) -> CommunityMember:
+    name = await info.context.loaders.community_posts.display_names.load(row.author_id)
+    return CommunityMember(display_name=name)
+
+
+def _is_mine(info: Info, row: Post | Comment) -> bool:
+    user = viewer(info)
+    return user is not None and user.id == row.author_id
+
+
 async def _comment_page(
     info: Info, on: str, key: int, first: int | None, after: str | None
 ) -> Page[Comment]:
@@ -122,13 +132,11 @@ class CommentType(LoadedNode):
 
     @strawberry.field(description="Who wrote it (a display name only).")
     async def author(self, info: Info) -> CommunityMember:
-        name = await info.context.loaders.community_posts.display_names.load(self.row.author_id)
-        return CommunityMember(display_name=name)
+        return await _author(info, self.row)
 
     @strawberry.field(description="Whether the signed-in member wrote it (may edit or delete).")
     def is_mine(self, info: Info) -> bool:
-        user = viewer(info)
-        return user is not None and user.id == self.row.author_id
+        return _is_mine(info, self.row)
 
     @strawberry.field(description="Author and moderators: why it is held or was rejected.")
     def moderation(self, info: Info) -> ModerationNotice | None:
@@ -206,13 +214,11 @@ class PostType(LoadedNode):
 
     @strawberry.field(description="Who wrote it (a display name only).")
     async def author(self, info: Info) -> CommunityMember:
-        name = await info.context.loaders.community_posts.display_names.load(self.row.author_id)
-        return CommunityMember(display_name=name)
+        return await _author(info, self.row)
 
     @strawberry.field(description="Whether the signed-in member wrote it (may edit or delete).")
     def is_mine(self, info: Info) -> bool:
-        user = viewer(info)
-        return user is not None and user.id == self.row.author_id
+        return _is_mine(info, self.row)
 
     @strawberry.field(description="Whether the signed-in member liked it (false for guests).")
     async def viewer_has_liked(self, info: Info) -> bool:

@@ -36,6 +36,40 @@ async def _check_products(product_ids: list[int]) -> None:
         )
 
 
+async def _validated(
+    title: str,
+    body: str,
+    tags: list[str] | None,
+    product_ids: list[int] | None,
+    age_min: int | None,
+    age_max: int | None,
+) -> validation.PostDraft:
+    draft = validation.post_draft(
+        title=title,
+        body=body,
+        tags=tags or [],
+        product_ids=product_ids or [],
+        age_min=age_min,
+        age_max=age_max,
+    )
+    await _check_products(draft.product_ids)
+    return draft
+
+
+async def _write_links(post: Post, draft: validation.PostDraft, *, replace: bool) -> None:
+    """The post's tags and linked products as the draft has them."""
+    if replace:
+        await PostTag.filter(post_id=post.id).delete()
+        await PostProduct.filter(post_id=post.id).delete()
+    await PostTag.bulk_create([PostTag(post=post, tag=tag) for tag in draft.tags])
+    await PostProduct.bulk_create(
+        [
+            PostProduct(post=post, product_id=pid, position=i)
+            for i, pid in enumerate(draft.product_ids)
+        ]
+    )
+
+
 def _reasons(screening: Screening, *extra: str) -> str:
     return ",".join([*extra, *screening.reasons])
 
@@ -65,15 +99,7 @@ async def create_post(
     age_max: int | None = None,
 ) -> Post:
     """Write a post; it is published at once or held for a moderator."""
-    draft = validation.post_draft(
-        title=title,
-        body=body,
-        tags=tags or [],
-        product_ids=product_ids or [],
-        age_min=age_min,
-        age_max=age_max,
-    )
-    await _check_products(draft.product_ids)
+    draft = await _validated(title, body, tags, product_ids, age_min, age_max)
     async with transaction():
         screening = await screen(
             author_id=author.id, kind="post", text=f"{draft.title}\n{draft.body}"
@@ -90,13 +116,7 @@ async def create_post(
             last_activity_at=now,
             created_at=now,
         )
-        await PostTag.bulk_create([PostTag(post=post, tag=tag) for tag in draft.tags])
-        await PostProduct.bulk_create(
-            [
-                PostProduct(post=post, product_id=pid, position=i)
-                for i, pid in enumerate(draft.product_ids)
-            ]
-        )
+        await _write_links(post, draft, replace=False)
         await _after_screening("post", post, screening)
         await outbox.emit(
             EventTypeName.POST_CREATED,
@@ -158,15 +178,7 @@ async def edit_post(
     age_max: int | None = None,
 ) -> Post:
     """The author rewrites a post; the edit is screened again like a submission."""
-    draft = validation.post_draft(
-        title=title,
-        body=body,
-        tags=tags or [],
-        product_ids=product_ids or [],
-        age_min=age_min,
-        age_max=age_max,
-    )
-    await _check_products(draft.product_ids)
+    draft = await _validated(title, body, tags, product_ids, age_min, age_max)
     async with transaction():
         post = await _lock(Post, post_id, user)
         screening = await screen(
@@ -178,15 +190,7 @@ async def edit_post(
         post.status, post.hold_reasons = status, _reasons(screening, *extra)
         post.edited_at = clock.now()
         await post.save()
-        await PostTag.filter(post_id=post.id).delete()
-        await PostTag.bulk_create([PostTag(post=post, tag=tag) for tag in draft.tags])
-        await PostProduct.filter(post_id=post.id).delete()
-        await PostProduct.bulk_create(
-            [
-                PostProduct(post=post, product_id=pid, position=i)
-                for i, pid in enumerate(draft.product_ids)
-            ]
-        )
+        await _write_links(post, draft, replace=True)
         if status == S.HELD:
             await queue.enqueue(
                 kind="post",
