@@ -245,3 +245,38 @@ async def test_a_hidden_posts_comments_are_hidden_with_it(gql: Any) -> None:
     assert (await gql(query, {"id": comment_id}))["data"]["node"] is None
     own = await gql(query, {"id": comment_id}, **auth_headers(author))
     assert own["data"]["node"] == {"body": "a reply"}
+
+
+async def test_a_held_comment_is_seen_by_its_author_and_moderators_only(gql: Any) -> None:
+    author, newcomer = await member(approved=5), await member()
+    post = (await _create(gql, author))["post"]
+    with moderation_settings():
+        made = await gql(
+            COMMENT,
+            {"postId": post["id"], "body": "buy at https://spam.example/c"},
+            **auth_headers(newcomer),
+        )
+    comment = made["data"]["createComment"]["comment"]
+    assert comment["status"] == "HELD"
+    query = """query($id: ID!) { node(id: $id) { ... on Comment { status } } }"""
+    seen = {
+        who: (await gql(query, {"id": comment["id"]}, **headers))["data"]["node"]
+        for who, headers in (
+            ("guest", {}),
+            ("post author", auth_headers(author)),
+            ("comment author", auth_headers(newcomer)),
+            ("moderator", auth_headers(await moderator())),
+        )
+    }
+    assert seen == {
+        "guest": None,
+        "post author": None,
+        "comment author": {"status": "HELD"},
+        "moderator": {"status": "HELD"},
+    }
+    feed = await gql(
+        """query($id: ID!) { node(id: $id) { ... on Post { commentCount
+          comments { totalCount } } } }""",
+        {"id": post["id"]},
+    )
+    assert feed["data"]["node"] == {"commentCount": 0, "comments": {"totalCount": 0}}
