@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.api._served import served
-from tests.events._live import SECRET, Shop, socket
+from tests.events._live import SECRET, Shop, create_staff, socket
 
 ADDED = """subscription($p: ID!) { postCommentAdded(postId: $p) {
   id body depth author { displayName } } }"""
@@ -17,6 +17,8 @@ CREATE = """mutation($i: PostInput!) { createPost(input: $i) { post { id status 
   errors { code } } }"""
 COMMENT = """mutation($p: ID!, $b: String!) { createComment(postId: $p, body: $b) {
   comment { id status } errors { code } } }"""
+APPROVE = """mutation($id: ID!) { moderateContent(id: $id, action: APPROVE) {
+  status errors { code } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +27,15 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     with served(
         path, SHOPGRAPH_SECRET_KEY=SECRET, SHOPGRAPH_COMMUNITY_PROFANITY_MODE="hold"
     ) as instance:
+        import os
+
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite://{path}",
+            "REDIS_URL": "",
+            "SHOPGRAPH_SECRET_KEY": SECRET,
+        }
+        create_staff(env)
         yield Shop(instance.url)
     assert "Traceback" not in instance.output, instance.output
 
@@ -48,13 +59,20 @@ async def test_a_new_published_comment_reaches_the_post_page_a_held_one_does_not
         fine = await shop.gql(COMMENT, {"p": post["id"], "b": "The ducks!"}, **commenter)
         assert fine["createComment"]["comment"]["status"] == "PUBLISHED"
 
-        # Then the page receives the published one only (first and only)
+        # Then the page receives the published one only (first)
         message = await ws.receive()
-    assert message["type"] == "next" and message["id"] == "1", message
-    comment = message["payload"]["data"]["postCommentAdded"]
-    assert comment["id"] == fine["createComment"]["comment"]["id"]
-    assert (comment["body"], comment["depth"]) == ("The ducks!", 0)
-    assert set(comment["author"]) == {"displayName"}
+        assert message["type"] == "next" and message["id"] == "1", message
+        comment = message["payload"]["data"]["postCommentAdded"]
+        assert comment["id"] == fine["createComment"]["comment"]["id"]
+        assert (comment["body"], comment["depth"]) == ("The ducks!", 0)
+        assert set(comment["author"]) == {"displayName"}
+
+        # And the held one once a moderator approves it
+        held_id = held["createComment"]["comment"]["id"]
+        approved = await shop.gql(APPROVE, {"id": held_id}, **await shop.staff())
+        assert approved["moderateContent"] == {"status": "PUBLISHED", "errors": []}
+        later = await ws.receive()
+    assert later["payload"]["data"]["postCommentAdded"]["id"] == held_id
 
 
 async def test_a_held_post_cannot_be_followed_by_others(shop: Shop) -> None:
