@@ -170,8 +170,8 @@ class PostsMutation:
 @strawberry.type
 class PostsSubscription:
     @strawberry.subscription(
-        description="New published comments and replies on one post, live. Sign-in is not "
-        "needed for a published post."
+        description="New published comments and replies on one post, live, and held ones once "
+        "a moderator approves them. Sign-in is not needed for a published post."
     )
     async def post_comment_added(
         self, info: Info, post_id: relay.GlobalID, after: After = None
