@@ -22,6 +22,13 @@ def average(*, count: int, total: int) -> Decimal | None:
     return (Decimal(total) / Decimal(count)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+async def content_changed() -> None:
+    """Something shown on product pages changed (a review's text, votes or reply, a question
+    or answer): raise the catalog version so cached anonymous product pages are not served
+    stale, inside the caller's transaction."""
+    await versioning.bump()
+
+
 async def store_rating(*, product_id: int, count: int, total: int) -> None:
     """Write the product's rating from its summary, inside the caller's transaction."""
     await Product.filter(id=product_id).update(

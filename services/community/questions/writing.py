@@ -13,6 +13,7 @@ from tortoise.expressions import F
 from models.community.moderation import ContentStatus, ModerationReason
 from models.community.questions import Answer, AnswerVote, Question
 from services import clock
+from services.catalog import ratings as catalog_ratings
 from services.community.errors import CommunityErrorCode as C
 from services.community.errors import error
 from services.community.moderation import queue, screening, standing
@@ -58,6 +59,7 @@ async def ask_question(*, author_id: int, product_id: int, body: str) -> Questio
             product_id=product_id, author_id=author_id, body=body, status=status
         )
         await emission.question_created(question)
+        await catalog_ratings.content_changed()
         await _after("question", question, reasons)
         if status == P:
             await _ask_buyers(question)
@@ -93,6 +95,7 @@ async def answer_question(
         if status == P:
             await Question.filter(id=question.id).update(answer_count=F("answer_count") + 1)
         await emission.answer_created(question, answer)
+        await catalog_ratings.content_changed()
         await _after("answer", answer, reasons)
     return answer
 
@@ -110,6 +113,7 @@ async def accept_answer(*, actor_id: int, answer_id: int, staff: bool = False) -
             question.accepted_answer_id = answer.id
             await question.save(update_fields=["accepted_answer_id", "updated_at"])
             await emission.answer_accepted(question, answer)
+            await catalog_ratings.content_changed()
     return question
 
 
@@ -131,6 +135,7 @@ async def delete_question(*, author_id: int, question_id: int) -> Question:
             raise error(C.NOT_AUTHOR, "Only its author deletes a question.", field="questionId")
         question.status = ContentStatus.REMOVED
         await question.save(update_fields=["status", "updated_at"])
+        await catalog_ratings.content_changed()
     return question
 
 
@@ -154,6 +159,7 @@ async def moderate_question(
     await question.save(update_fields=["status", "removal_reason", "updated_at"])
     if status == P and was != P:
         await _ask_buyers(question)
+    await catalog_ratings.content_changed()
 
 
 async def moderate_answer(
@@ -171,3 +177,4 @@ async def moderate_answer(
         await Question.filter(id=answer.question_id, accepted_answer_id=answer.id).update(
             accepted_answer_id=None
         )
+    await catalog_ratings.content_changed()

@@ -12,6 +12,7 @@ from tortoise.models import Model
 
 from models.community.moderation import ContentStatus
 from models.community.reviews import Review, ReviewVote
+from services.catalog import ratings as catalog_ratings
 from services.community.errors import CommunityErrorCode as C
 from services.community.errors import error
 from services.transactions import transaction
@@ -76,6 +77,7 @@ async def _vote(kind: Votable, user_id: int, item_id: int, helpful: bool | None)
             helpful_count=F("helpful_count") + (up - up_before),
             unhelpful_count=F("unhelpful_count") + (down - down_before),
         )
+        await catalog_ratings.content_changed()
     return await kind.model.get(id=item_id)
 
 

@@ -18,6 +18,7 @@ from models.catalog import Variant
 from models.community.moderation import ContentStatus, ModerationReason
 from models.community.reviews import Review, ReviewEdit
 from services import clock
+from services.catalog import ratings as catalog_ratings
 from services.community.errors import CommunityErrorCode as C
 from services.community.errors import error
 from services.community.moderation import queue, screening, standing
@@ -219,6 +220,7 @@ async def edit_review(
         )
         await review.save()
         await emission.updated(review, "edited")
+        await catalog_ratings.content_changed()
         if rewritten:
             await _after_screening(review, reasons, resubmitted=resubmitted)
         await mark_published(review)
@@ -241,6 +243,7 @@ async def delete_review(*, author_id: int, review_id: int) -> Review:
         review.in_aggregate = False
         await review.save(update_fields=["status", "in_aggregate", "updated_at"])
         await emission.removed(review, "author")
+        await catalog_ratings.content_changed()
     return review
 
 
@@ -258,6 +261,7 @@ async def reply_review(*, staff_id: int, review_id: int, body: str) -> Review:
         review.reply_by_id = staff_id if body else None
         await review.save(update_fields=["reply_body", "reply_at", "reply_by_id", "updated_at"])
         await emission.updated(review, "reply")
+        await catalog_ratings.content_changed()
     return review
 
 
@@ -285,6 +289,7 @@ async def moderate(review: Review, status: ContentStatus, reason: ModerationReas
     else:
         await emission.updated(review, "moderated")
     await mark_published(review)
+    await catalog_ratings.content_changed()
 
 
 def target_of(review: Review) -> Target:
