@@ -82,6 +82,20 @@ async def answer(info: Info, *, question_id: int, body: str) -> Answer:
     return row
 
 
+async def edit_question(info: Info, *, question_id: int, body: str) -> Question:
+    user = require_user(info)
+    row = await questions.edit_question(author_id=user.id, question_id=question_id, body=body)
+    _forget(info)
+    return row
+
+
+async def edit_answer(info: Info, *, answer_id: int, body: str) -> Answer:
+    user = require_user(info)
+    row = await questions.edit_answer(author_id=user.id, answer_id=answer_id, body=body)
+    _forget(info)
+    return row
+
+
 async def delete_answer(info: Info, *, answer_id: int) -> Answer:
     user = require_user(info)
     row = await questions.delete_answer(author_id=user.id, answer_id=answer_id)

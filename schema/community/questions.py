@@ -48,6 +48,16 @@ class QuestionsMutation:
     ) -> QuestionPayload:
         return await _question(ops.ask(info, product_id=typed_pk(product_id, "Product"), body=body))
 
+    @strawberry.mutation(description="Rewrite your question; screened again.")
+    async def update_question(self, info: Info, id: relay.GlobalID, body: str) -> QuestionPayload:
+        return await _question(
+            ops.edit_question(info, question_id=typed_pk(id, "Question"), body=body)
+        )
+
+    @strawberry.mutation(description="Rewrite your answer; screened again.")
+    async def update_answer(self, info: Info, id: relay.GlobalID, body: str) -> AnswerPayload:
+        return await _answer(ops.edit_answer(info, answer_id=typed_pk(id, "Answer"), body=body))
+
     @strawberry.mutation(description="Delete your question.")
     async def delete_question(self, info: Info, id: relay.GlobalID) -> QuestionPayload:
         return await _question(ops.delete_question(info, question_id=typed_pk(id, "Question")))

@@ -136,3 +136,28 @@ async def test_held_answers_are_seen_only_by_their_author() -> None:
         )
         assert [a.id for a in page] == expected
     assert (await Question.get(id=question.id)).answer_count == 0
+
+
+async def test_authors_edit_their_own_questions_and_answers() -> None:
+    product = await h.product()
+    asker, helper = await create_user(), await create_user()
+    question = await questions.ask_question(
+        author_id=asker.id, product_id=product.id, body="Is it big?"
+    )
+    answer = await questions.answer_question(
+        author_id=helper.id, question_id=question.id, body="Quite."
+    )
+
+    edited = await questions.edit_question(
+        author_id=asker.id, question_id=question.id, body="Is it bigger than a shoebox?"
+    )
+    assert (edited.body, edited.status) == ("Is it bigger than a shoebox?", ContentStatus.PUBLISHED)
+    with pytest.raises(DomainError) as failure:
+        await questions.edit_answer(author_id=asker.id, answer_id=answer.id, body="No")
+    assert failure.value.code == "NOT_AUTHOR"
+    # A rewrite with a link is held again and leaves the question's count
+    held = await questions.edit_answer(
+        author_id=helper.id, answer_id=answer.id, body="See https://example.com/size"
+    )
+    assert held.status == ContentStatus.HELD
+    assert (await Question.get(id=question.id)).answer_count == 0

@@ -7,6 +7,8 @@ from services.community.questions.writing import (
     ask_question,
     delete_answer,
     delete_question,
+    edit_answer,
+    edit_question,
     vote_answer,
 )
 
@@ -16,5 +18,7 @@ __all__ = [
     "ask_question",
     "delete_answer",
     "delete_question",
+    "edit_answer",
+    "edit_question",
     "vote_answer",
 ]

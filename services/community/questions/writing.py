@@ -178,3 +178,58 @@ async def moderate_answer(
             accepted_answer_id=None
         )
     await catalog_ratings.content_changed()
+
+
+async def _rewrite(kind: str, row: Question | Answer, author_id: int, body: str) -> ContentStatus:
+    """Screen an author's new text; the status it leaves the row in (a fixed rejection goes
+    back to the queue)."""
+    if row.author_id != author_id:
+        raise error(C.NOT_AUTHOR, f"Only its author edits a {kind}.", field="id")
+    rejected = row.status == ContentStatus.REJECTED
+    if row.status not in (P, ContentStatus.HELD, ContentStatus.REJECTED) or (
+        rejected and not _fixable(row.removal_reason)
+    ):
+        raise error(C.NOT_EDITABLE, f"This {kind} cannot be edited now.", field="id")
+    found = await screening.screen(author_id=author_id, kind=kind, text=body, edit=True)
+    status = ContentStatus.HELD if rejected else found.status
+    row.body = found.clean(body)
+    if status == ContentStatus.HELD:
+        reasons = ["resubmitted", *found.reasons] if rejected else list(found.reasons)
+        await queue.enqueue(
+            kind=kind, target_id=row.id, author_id=author_id, status=status, reasons=reasons
+        )
+    return status
+
+
+def _fixable(reason: str) -> bool:
+    from models.community.moderation import FIXABLE_REASONS
+
+    return reason in {r.value for r in FIXABLE_REASONS}
+
+
+async def edit_question(*, author_id: int, question_id: int, body: str) -> Question:
+    """The asker rewrites their question (screened again)."""
+    body = body.strip()
+    content.check(content.text_problems(body))
+    async with transaction():
+        question = await Question.filter(id=question_id).select_for_update().first()
+        if question is None or question.status == ContentStatus.REMOVED:
+            raise error(C.NOT_FOUND, "No such question.", field="id")
+        status = await _rewrite("question", question, author_id, body)
+        await moderate_question(question, status, None)
+        await Question.filter(id=question.id).update(body=question.body)
+    return await Question.get(id=question_id)
+
+
+async def edit_answer(*, author_id: int, answer_id: int, body: str) -> Answer:
+    """The author rewrites their answer (screened again)."""
+    body = body.strip()
+    content.check(content.text_problems(body))
+    async with transaction():
+        answer = await Answer.filter(id=answer_id).select_for_update().first()
+        if answer is None or answer.status == ContentStatus.REMOVED:
+            raise error(C.ANSWER_NOT_FOUND, "No such answer.", field="id")
+        status = await _rewrite("answer", answer, author_id, body)
+        await moderate_answer(answer, status, None)
+        await Answer.filter(id=answer.id).update(body=answer.body)
+    return await Answer.get(id=answer_id)
