@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from api.cache import configure_cache
 from api.carriers import carrier_events
+from api.community import configure_community
 from api.db import close_db, init_db
 from api.graphiql import GRAPHIQL_STATIC_DIR, GRAPHIQL_STATIC_PREFIX
 from api.graphql import ShopGraphQL
@@ -98,6 +99,7 @@ def create_app(
     # Opened and closed by the lifespan, so that its Redis connections are too.
     limiter = OpenedOnStart(open_rate_limiter)
     tokens.configure(secret=settings.secret_key)
+    configure_community(settings)
     configure_webhooks(settings)  # also registers the webhook fan-out and delivery workers
     # 0 turns periodic retraining off (tests do); the first run is one interval after start.
     retrain_interval = config("SHOPGRAPH_RECOMMENDER_INTERVAL", cast=float, default=3600.0)

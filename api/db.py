@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "models.logistics",
     "models.membership",
     "models.aftersales",
+    "models.community",
 ]
 
 

@@ -60,8 +60,21 @@ PUBLIC_ROOT_FIELDS = frozenset(
 )
 #: `node` and `nodes` are public only when every ID they are given is of one of these types.
 NODE_ID_ARGUMENTS = {"node": "id", "nodes": "ids"}
+#: Reviews and Q&A shown on product pages are public too: every change anonymous callers
+#: could see raises the catalog version (services/catalog/ratings.py), like catalog writes.
 CATALOG_NODE_TYPES = frozenset(
-    {"Product", "Variant", "ProductImage", "Certification", "Category", "Brand", "Tag"}
+    {
+        "Product",
+        "Variant",
+        "ProductImage",
+        "Certification",
+        "Category",
+        "Brand",
+        "Tag",
+        "Review",
+        "Question",
+        "Answer",
+    }
 )
 #: The API reads no cookie, but one may identify the caller to whatever stands in front of it.
 IDENTIFYING_HEADERS = ("authorization", "x-api-key", "x-cart-token", "cookie")

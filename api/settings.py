@@ -66,6 +66,20 @@ class Settings:
     ws_keep_alive_seconds: float = 15.0
     ws_auth_recheck_seconds: float = 60.0
     ws_init_timeout_seconds: float = 10.0
+    # Community moderation (README, "Community"): profanity "mask" or "hold" and the shop's
+    # own words (comma-separated), submissions per member per minute and per day, trust
+    # points a member needs to stop being new and to be trusted, points per verified
+    # purchase, how deep comments nest.
+    community_profanity_mode: str = "mask"
+    community_extra_words: tuple[str, ...] = ()
+    community_rate_per_minute: int = 5
+    community_rate_per_day: int = 50
+    community_new_member_max_links: int = 0
+    community_new_member_max_images: int = 2
+    community_trust_member: int = 3
+    community_trust_trusted: int = 10
+    community_trust_per_purchase: int = 2
+    community_comment_max_depth: int = 3
 
     @property
     def is_production(self) -> bool:
@@ -110,6 +124,7 @@ def load_settings() -> Settings:
             "SHOPGRAPH_EVENT_WORKERS_IN_SERVER", cast=bool, default=True
         ),
         **_subscription_settings(),
+        **_community_settings(),
         webhook_allow_private=config("SHOPGRAPH_WEBHOOK_ALLOW_PRIVATE", cast=bool, default=False),
         webhook_timeout_seconds=config("SHOPGRAPH_WEBHOOK_TIMEOUT", cast=float, default=15.0),
         webhook_disable_after_hours=config(
@@ -145,6 +160,8 @@ def check_settings(settings: Settings) -> None:
             "SHOPGRAPH_WS_MAX_SUBSCRIPTIONS and SHOPGRAPH_WS_MAX_CONNECTIONS_PER_CALLER must be "
             "at least 1"
         )
+    if settings.community_profanity_mode not in ("mask", "hold"):
+        raise SettingsError("SHOPGRAPH_COMMUNITY_PROFANITY_MODE must be 'mask' or 'hold'")
     if settings.log_format not in ("text", "json"):
         raise SettingsError("SHOPGRAPH_LOG_FORMAT must be 'text' or 'json'")
 
@@ -181,6 +198,36 @@ def _subscription_settings() -> dict[str, Any]:
         ),
         "ws_init_timeout_seconds": config(
             "SHOPGRAPH_WS_INIT_TIMEOUT_SECONDS", cast=float, default=10.0
+        ),
+    }
+
+
+def _community_settings() -> dict[str, Any]:
+    words = str(config("SHOPGRAPH_COMMUNITY_EXTRA_WORDS", default=""))
+    return {
+        "community_profanity_mode": str(
+            config("SHOPGRAPH_COMMUNITY_PROFANITY_MODE", default="mask")
+        ).lower(),
+        "community_extra_words": tuple(w.strip() for w in words.split(",") if w.strip()),
+        "community_rate_per_minute": config(
+            "SHOPGRAPH_COMMUNITY_RATE_PER_MINUTE", cast=int, default=5
+        ),
+        "community_rate_per_day": config("SHOPGRAPH_COMMUNITY_RATE_PER_DAY", cast=int, default=50),
+        "community_new_member_max_links": config(
+            "SHOPGRAPH_COMMUNITY_NEW_MEMBER_MAX_LINKS", cast=int, default=0
+        ),
+        "community_new_member_max_images": config(
+            "SHOPGRAPH_COMMUNITY_NEW_MEMBER_MAX_IMAGES", cast=int, default=2
+        ),
+        "community_trust_member": config("SHOPGRAPH_COMMUNITY_TRUST_MEMBER", cast=int, default=3),
+        "community_trust_trusted": config(
+            "SHOPGRAPH_COMMUNITY_TRUST_TRUSTED", cast=int, default=10
+        ),
+        "community_trust_per_purchase": config(
+            "SHOPGRAPH_COMMUNITY_TRUST_PER_PURCHASE", cast=int, default=2
+        ),
+        "community_comment_max_depth": config(
+            "SHOPGRAPH_COMMUNITY_COMMENT_MAX_DEPTH", cast=int, default=3
         ),
     }
 

@@ -14,6 +14,7 @@ import signal
 from datetime import timedelta
 
 from api.cache import configure_cache
+from api.community import configure_community
 from api.db import close_db, init_db, pending_migrations
 from api.settings import Settings
 from api.webhooks import configure_webhooks
@@ -35,6 +36,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     configure_cache(settings)
+    configure_community(settings)
     configure_webhooks(settings)
     await init_db(settings)
     try:

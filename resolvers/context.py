@@ -14,6 +14,8 @@ from models.accounts import ApiKey, User
 from resolvers.accounts.loaders import AccountLoaders
 from resolvers.aftersales.loaders import AftersalesLoaders
 from resolvers.catalog.loaders import CatalogLoaders
+from resolvers.community.posts_loaders import PostLoaders
+from resolvers.community.reviews_loaders import ReviewLoaders
 from resolvers.events.loaders import WebhookLoaders
 from resolvers.logistics.loaders import LogisticsLoaders
 from resolvers.membership.loaders import MembershipLoaders
@@ -51,6 +53,14 @@ class Loaders:
     @cached_property
     def aftersales(self) -> AftersalesLoaders:
         return AftersalesLoaders()
+
+    @cached_property
+    def community_posts(self) -> PostLoaders:
+        return PostLoaders()
+
+    @cached_property
+    def community_reviews(self) -> ReviewLoaders:
+        return ReviewLoaders()
 
 
 @dataclass

@@ -16,6 +16,10 @@ from schema.aftersales import AftersalesMutation, AftersalesQuery
 from schema.aftersales.subscriptions import AftersalesSubscription
 from schema.analytics import AnalyticsMutation
 from schema.catalog import CatalogMutation, CatalogQuery
+from schema.community.moderation import ModerationMutation, ModerationQuery
+from schema.community.posts import PostsMutation, PostsQuery, PostsSubscription
+from schema.community.questions import QuestionsMutation
+from schema.community.reviews import ReviewsMutation, ReviewsQuery
 from schema.events import EventsSubscription
 from schema.feed import FeedMutation, FeedQuery
 from schema.logistics import LogisticsMutation, LogisticsQuery
@@ -51,6 +55,9 @@ class Query(
     WebhookQuery,
     MembershipQuery,
     AftersalesQuery,
+    PostsQuery,
+    ModerationQuery,
+    ReviewsQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when it does not exist or is hidden."
@@ -82,6 +89,10 @@ class Mutation(
     WebhookMutation,
     MembershipMutation,
     AftersalesMutation,
+    PostsMutation,
+    ModerationMutation,
+    ReviewsMutation,
+    QuestionsMutation,
 ):
     pass
 
@@ -90,5 +101,7 @@ class Mutation(
     description="Live updates, over WebSocket (graphql-transport-ws or graphql-ws) or "
     "Server-Sent Events (graphql-sse) on /graphql."
 )
-class Subscription(EventsSubscription, MembershipSubscription, AftersalesSubscription):
+class Subscription(
+    EventsSubscription, MembershipSubscription, AftersalesSubscription, PostsSubscription
+):
     pass

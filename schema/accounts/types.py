@@ -37,7 +37,9 @@ ApiScope = strawberry.enum(
     "`orderMarkDelivered` (recorded with actor `partner`). READ_CATALOG: read draft and "
     "archived products by ID or slug, as product staff do (published products need no key). "
     "READ_SHIPMENTS and READ_TICKETS are reserved for the shipment-tracking and after-sales "
-    "APIs and grant nothing yet. No scope grants customers' accounts or addresses.",
+    "APIs and grant nothing yet. READ_COMMUNITY: the community's events (`post.*`, "
+    "`comment.*`, `content.*`) in webhooks and event subscriptions. No scope grants "
+    "customers' accounts or addresses.",
 )
 AccountErrorCode = strawberry.enum(
     AccountErrorCodeSpec,

@@ -46,6 +46,12 @@ class ProductFilter:
         default=None, description="Products holding all of these certificates."
     )
 
+    min_rating: Decimal | None = strawberry.field(
+        default=None,
+        description="Products rated at least this on average (1 to 5, from customer reviews); "
+        "products without reviews do not match.",
+    )
+
     def to_spec(self) -> ProductFilterSpec:
         return ProductFilterSpec(
             category_ids=[
@@ -59,4 +65,5 @@ class ProductFilter:
             age_months=self.age_months,
             in_stock=self.in_stock,
             certifications=[m.CertificationScheme(c) for c in self.certifications or []],
+            rating_min=self.min_rating,
         )

@@ -14,6 +14,7 @@ from resolvers.catalog import queries
 from resolvers.context import Info
 from schema.catalog.flash import FlashPriceOffer, product_flash_price, variant_flash_price
 from schema.catalog.money import Money
+from schema.community import product_fields
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 from services.catalog.ages import age_label
@@ -373,6 +374,20 @@ class ProductType(CatalogNode):
     async def in_stock(self, info: Info) -> bool:
         rows = await info.context.loaders.catalog.variants_by_product_id.load(self.id)
         return any(row.stock > 0 for row in rows)
+
+    # Reviews and Q&A belong to the community domain (resolvers in its schema module).
+    reviews = strawberry.field(
+        resolver=product_fields.reviews,
+        description="Customer reviews, most helpful first unless sorted.",
+    )
+    rating_summary = strawberry.field(
+        resolver=product_fields.rating_summary,
+        description="Average, count and histogram of the product's ratings.",
+    )
+    questions = strawberry.field(
+        resolver=product_fields.questions,
+        description="Shoppers' questions about the product, newest first.",
+    )
 
 
 @strawberry.type(description="A page of products.")

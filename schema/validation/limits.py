@@ -87,6 +87,13 @@ EXACT: dict[str, Limits] = {
     "Mutation.orderCancel.reason": Limits(max_length=400),
     "Mutation.orderMarkShipped.note": Limits(max_length=400),
     "Mutation.orderRefund.reason": Limits(max_length=300),
+    # Community: a topic is a post tag, a blocked word a community_blocked_word row, a queue
+    # reason one of the codes stored between commas.
+    "Query.communityPosts.topic": Limits(max_length=40),
+    "Query.moderationQueue.reason": Limits(max_length=32),
+    "Mutation.addBlockedWord.word": Limits(max_length=64),
+    "Mutation.removeBlockedWord.word": Limits(max_length=64),
+    "PostInput.title": Limits(max_length=200),
     "VariantOptionInput.name": Limits(max_length=100),
     "VariantOptionInput.value": Limits(max_length=200),
     # A point may be worth fractions of a cent; a share is 0-1 with 3 decimals.

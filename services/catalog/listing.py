@@ -48,6 +48,8 @@ class ProductFilter:
     age_months: int | None = None
     in_stock: bool | None = None
     certifications: list[CertificationScheme] = field(default_factory=list)
+    # Products whose average rating (from reviews) is at least this; unrated ones never match.
+    rating_min: Decimal | None = None
     statuses: list[ProductStatus] = field(
         default_factory=lambda: sorted(visibility.PUBLIC_STATUSES)
     )
@@ -142,6 +144,8 @@ async def _filtered(filters: ProductFilter) -> QuerySet[Product]:
     if filters.in_stock is not None:
         stocked = Subquery(Variant.filter(stock__gt=0).values("product_id"))
         query = query.filter(id__in=stocked) if filters.in_stock else query.exclude(id__in=stocked)
+    if filters.rating_min is not None:
+        query = query.filter(rating_average__gte=filters.rating_min)
     for scheme in filters.certifications:
         query = query.filter(
             id__in=Subquery(Certification.filter(scheme=scheme).values("product_id"))

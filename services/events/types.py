@@ -46,8 +46,21 @@ class EventTypeName(StrEnum):
     CASE_SATISFACTION_RATED = "case.satisfaction_rated"
     CASE_RESOLVED = "case.resolved"
     CASE_CLOSED = "case.closed"
+    # Reviews and Q&A (community).
+    REVIEW_CREATED = "review.created"
+    REVIEW_UPDATED = "review.updated"
+    REVIEW_REMOVED = "review.removed"
     REVIEW_PUBLISHED = "review.published"
+    REVIEW_REQUESTED = "review.requested"
+    QUESTION_CREATED = "question.created"
+    QUESTION_ANSWER_REQUESTED = "question.answer_requested"
+    ANSWER_CREATED = "answer.created"
     ANSWER_ACCEPTED = "answer.accepted"
+    # Posts, comments and moderation (community).
+    POST_CREATED = "post.created"
+    COMMENT_CREATED = "comment.created"
+    CONTENT_REPORTED = "content.reported"
+    CONTENT_MODERATED = "content.moderated"
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ ORDERS = ApiScope.READ_ORDERS
 CATALOG = ApiScope.READ_CATALOG
 SHIPMENTS = ApiScope.READ_SHIPMENTS
 TICKETS = ApiScope.READ_TICKETS
+COMMUNITY = ApiScope.READ_COMMUNITY
 
 SPECS: dict[EventTypeName, EventSpec] = {
     T.ORDER_PLACED: EventSpec("order", "An order was placed at checkout (unpaid).", ORDERS),
@@ -125,10 +139,39 @@ SPECS: dict[EventTypeName, EventSpec] = {
     ),
     T.CASE_RESOLVED: EventSpec("case", "A case was solved or resolved.", TICKETS),
     T.CASE_CLOSED: EventSpec("case", "A case was closed.", TICKETS),
-    # Community: public content, as the catalog is.
-    T.REVIEW_PUBLISHED: EventSpec("review", "A product review became visible.", CATALOG),
-    T.ANSWER_ACCEPTED: EventSpec(
-        "answer", "An answer to a product question was accepted.", CATALOG
+    # Reviews and Q&A: payloads carry global IDs, ratings and flags, never text or e-mail;
+    # those naming members (review.published, review.requested, answer requests and
+    # acceptances name the member) are staff-only for partners (scope None).
+    T.REVIEW_CREATED: EventSpec("review", "A customer submitted a review (maybe held).", COMMUNITY),
+    T.REVIEW_UPDATED: EventSpec(
+        "review", "A review was edited, moderated or replied to.", COMMUNITY
+    ),
+    T.REVIEW_REMOVED: EventSpec(
+        "review", "A review was deleted by its author or removed.", COMMUNITY
+    ),
+    T.REVIEW_PUBLISHED: EventSpec(
+        "review", "A review became visible for the first time (membership awards points)."
+    ),
+    T.REVIEW_REQUESTED: EventSpec(
+        "review", "Ask a customer to review a delivered product (once per order and product)."
+    ),
+    T.QUESTION_CREATED: EventSpec("question", "A question was asked on a product.", COMMUNITY),
+    T.QUESTION_ANSWER_REQUESTED: EventSpec(
+        "question", "Ask recent buyers of the product to answer a new question."
+    ),
+    T.ANSWER_CREATED: EventSpec("question", "An answer was posted to a question.", COMMUNITY),
+    T.ANSWER_ACCEPTED: EventSpec("question", "The asker or staff accepted an answer."),
+    # Posts and moderation: payloads carry global IDs, statuses and reason codes, never text
+    # or e-mail (a moderation tool or a notifier reads the rest through the API).
+    T.POST_CREATED: EventSpec("post", "A member wrote a post (published or held).", COMMUNITY),
+    T.COMMENT_CREATED: EventSpec(
+        "post", "A member commented on a post (published or held).", COMMUNITY
+    ),
+    T.CONTENT_REPORTED: EventSpec(
+        "content", "A member reported a review, answer, post...", COMMUNITY
+    ),
+    T.CONTENT_MODERATED: EventSpec(
+        "content", "A moderator (or a trusted report) changed a contribution's status.", COMMUNITY
     ),
 }
 

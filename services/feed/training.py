@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -30,6 +31,7 @@ from models.accounts import User
 from models.analytics import BehaviourEvent
 from models.catalog import Brand, Category, Product, Tag
 from recommender import Config, Interactions, ItemInfo, fit
+from services.community.reviews import feedback as review_feedback
 from services.feed.copurchase import CoPurchases
 from services.feed.entries import MODEL_EVENTS, shopper_key
 from services.feed.registry import CURRENT, model_dir
@@ -95,7 +97,8 @@ async def read_interactions(
     """Behaviour events as interactions, leaving out every event of a shopper who opted out.
 
     Left out: events marked `personalization=off` (recorded while consent was off, guests'
-    opt-outs included) and all events of users whose consent is off now. Returns the
+    opt-outs included) and all events of users whose consent is off now. Review ratings
+    join as "rate" interactions with their stars (explicit feedback). Returns the
     interactions, the co-purchase counts and how many opted-out users were excluded.
     """
     since = since or datetime.now(UTC) - timedelta(days=HISTORY_DAYS)
@@ -138,7 +141,21 @@ async def read_interactions(
             bar.update(len(rows))
     finally:
         bar.close()
-    interactions = Interactions.from_lists(users, items, stamps, kinds)
+    ratings = [math.nan] * len(users)
+    # Review ratings are explicit feedback: one "rate" row each, carrying the stars.
+    for given in await review_feedback.ratings_since(since):
+        if given.user_id in opted_out:
+            excluded.add(given.user_id)
+            continue
+        who = shopper_key(given.user_id, None)
+        if who is None:
+            continue
+        users.append(who)
+        items.append(given.product_id)
+        stamps.append(given.at.timestamp())
+        kinds.append("rate")
+        ratings.append(float(given.rating))
+    interactions = Interactions.from_lists(users, items, stamps, kinds, ratings)
     return interactions, CoPurchases.from_baskets(baskets, basket_items), len(excluded)
 
 

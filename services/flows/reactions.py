@@ -8,6 +8,7 @@ must be idempotent; broadcast consumers run in every process (caches of that pro
 from __future__ import annotations
 
 from services.aftersales import closing as aftersales_closing
+from services.community.reviews import requests as review_requests
 from services.events.consumers import broadcast, durable
 from services.events.runtime import WORKER_JOBS
 from services.events.types import EventTypeName
@@ -16,6 +17,7 @@ from services.flows import (
     birthdays,
     case_parcels,
     community_points,
+    community_trust,
     feed_invalidation,
     late_shipment_case,
     membership_points,
@@ -46,6 +48,7 @@ durable("membership_signup", [T.CUSTOMER_REGISTERED])(membership_points.after_cu
 durable("membership_referrals", [T.ORDER_DELIVERED])(referral_rewards.after_order_delivered)
 durable("membership_reviews", [T.REVIEW_PUBLISHED])(community_points.after_review_published)
 durable("membership_answers", [T.ANSWER_ACCEPTED])(community_points.after_answer_accepted)
+durable("community_trust", [T.ORDER_DELIVERED])(community_trust.after_order_delivered)
 durable("aftersales_late_shipment", [T.SHIPMENT_LATE])(late_shipment_case.after_shipment_late)
 durable("aftersales_lost_shipment", [T.SHIPMENT_EXCEPTION])(
     late_shipment_case.after_shipment_exception
@@ -61,6 +64,8 @@ WORKER_JOBS["feed-impressions-prune"] = lambda runtime: feed_impressions.prune_f
 WORKER_JOBS["membership-expiry"] = lambda runtime: membership_expiry.run_forever()
 # Birthday points and coupons, once per person per year.
 WORKER_JOBS["membership-birthdays"] = lambda runtime: birthdays.run_forever()
+# review.requested some days after delivery, once per order and product.
+WORKER_JOBS["community-review-requests"] = lambda runtime: review_requests.run_forever()
 # Shipments past their promise become late; the demo carrier moves demo parcels when on.
 WORKER_JOBS["logistics-lateness"] = lambda runtime: lateness.run_forever()
 if demo_carrier.interval_from_environment() > 0:

@@ -1,0 +1,1 @@
+"""GraphQL-facing operations of the community domain."""

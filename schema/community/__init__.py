@@ -1,0 +1,1 @@
+"""Community: reviews, questions and answers, posts and comments, and their moderation."""

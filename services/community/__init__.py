@@ -1,0 +1,1 @@
+"""Community services: reviews, questions and answers, posts, and moderation."""

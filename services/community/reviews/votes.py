@@ -1,0 +1,87 @@
+"""Helpful / unhelpful votes on reviews and answers: one per member and item, changeable or
+taken back, counted on the item with atomic updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.models import Model
+
+from models.community.moderation import ContentStatus
+from models.community.reviews import Review, ReviewVote
+from services.catalog import ratings as catalog_ratings
+from services.community.errors import CommunityErrorCode as C
+from services.community.errors import error
+from services.transactions import transaction
+
+
+@dataclass(frozen=True)
+class Votable:
+    """A kind of item members vote on: its model, its vote model and the vote's key."""
+
+    model: type[Model]
+    vote_model: type[Model]
+    key: str  # the vote's column naming the item ("review_id")
+    field: str  # the input field of errors ("reviewId")
+    not_found: C
+    noun: str
+
+
+REVIEWS = Votable(Review, ReviewVote, "review_id", "reviewId", C.NOT_FOUND, "review")
+
+
+def _delta(helpful: bool | None) -> tuple[int, int]:
+    if helpful is None:
+        return 0, 0
+    return (1, 0) if helpful else (0, 1)
+
+
+async def vote(kind: Votable, *, user_id: int, item_id: int, helpful: bool | None) -> Any:
+    """Vote a published item helpful (True) or not (False); None takes the vote back."""
+    for attempt in range(2):
+        try:
+            return await _vote(kind, user_id, item_id, helpful)
+        except IntegrityError:
+            # The member's first vote raced their own other first vote: the row exists now.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _vote(kind: Votable, user_id: int, item_id: int, helpful: bool | None) -> Any:
+    async with transaction():
+        item: Any = await kind.model.get_or_none(id=item_id)
+        if item is None or item.status != ContentStatus.PUBLISHED:
+            raise error(kind.not_found, f"No such {kind.noun}.", field=kind.field)
+        if item.author_id == user_id:
+            own = f"You cannot vote on your own {kind.noun}."
+            raise error(C.OWN_CONTENT, own, field=kind.field)
+        mine = kind.vote_model.filter(**{kind.key: item_id}, user_id=user_id)
+        existing: Any = await mine.select_for_update().first()
+        before = existing.helpful if existing is not None else None
+        if before == helpful:
+            return item
+        if helpful is None:
+            await kind.vote_model.filter(id=existing.id).delete()
+        elif existing is not None:
+            await kind.vote_model.filter(id=existing.id).update(helpful=helpful)
+        else:
+            values: dict[str, Any] = {kind.key: item_id, "user_id": user_id, "helpful": helpful}
+            await kind.vote_model.create(**values)
+        up, down = _delta(helpful)
+        up_before, down_before = _delta(before)
+        await kind.model.filter(id=item_id).update(
+            helpful_count=F("helpful_count") + (up - up_before),
+            unhelpful_count=F("unhelpful_count") + (down - down_before),
+        )
+        await catalog_ratings.content_changed()
+    return await kind.model.get(id=item_id)
+
+
+async def vote_review(*, user_id: int, review_id: int, helpful: bool | None) -> Review:
+    """Vote a published review helpful (True) or not (False); None takes the vote back."""
+    review: Review = await vote(REVIEWS, user_id=user_id, item_id=review_id, helpful=helpful)
+    return review
