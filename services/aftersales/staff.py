@@ -19,7 +19,7 @@ from models.aftersales import (
     DeclineReason,
     InspectionResult,
 )
-from models.orders import Order, OrderLine
+from models.orders import Order, OrderLine, OrderStatus
 from services import clock
 from services.aftersales import policy, preview, sla, workflow
 from services.aftersales.cases import check_text, check_urls, locked_case, save_clocks
@@ -108,6 +108,17 @@ async def resolve(*, case_id: int) -> Case:
             raise error(
                 C.TRANSITION_NOT_ALLOWED,
                 "Give the case its outcome first: caseRefund, caseExchange or caseShipRepair.",
+                field="caseId",
+            )
+        # An unpaid replacement may still lapse; a cancelled one is being undone
+        # (services/flows/case_exchange.after_order_cancelled).
+        if case.replacement_order_id is not None and await Order.exists(
+            id=case.replacement_order_id,
+            status__in=[OrderStatus.UNPAID, OrderStatus.CANCELLED],
+        ):
+            raise error(
+                C.TRANSITION_NOT_ALLOWED,
+                "The replacement order is not paid; resolve once it is.",
                 field="caseId",
             )
         await workflow.move(case, S.RESOLVED)

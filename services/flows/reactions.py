@@ -14,6 +14,7 @@ from services.events.types import EventTypeName
 from services.feed import impressions as feed_impressions
 from services.flows import (
     birthdays,
+    case_exchange,
     case_parcels,
     community_points,
     feed_invalidation,
@@ -52,6 +53,9 @@ durable("aftersales_lost_shipment", [T.SHIPMENT_EXCEPTION])(
 )
 durable("aftersales_return_parcel", [T.SHIPMENT_DELIVERED])(
     case_parcels.after_return_parcel_delivered
+)
+durable("aftersales_replacement_cancelled", [T.ORDER_CANCELLED])(
+    case_exchange.after_order_cancelled
 )
 # SLA breaches and closing solved cases after N days.
 WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
