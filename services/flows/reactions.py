@@ -16,6 +16,7 @@ from services.flows import (
     birthdays,
     case_exchange,
     case_parcels,
+    case_priority,
     community_points,
     feed_invalidation,
     late_shipment_case,
@@ -57,6 +58,7 @@ durable("aftersales_return_parcel", [T.SHIPMENT_DELIVERED])(
 durable("aftersales_replacement_cancelled", [T.ORDER_CANCELLED])(
     case_exchange.after_order_cancelled
 )
+durable("aftersales_tier_priority", [T.TIER_CHANGED])(case_priority.after_tier_changed)
 # SLA breaches and closing solved cases after N days.
 WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
 # Feed impressions older than their retention (SHOPGRAPH_FEED_IMPRESSION_DAYS).

@@ -1,16 +1,22 @@
-"""A new priority re-counts a case's running SLA targets under the new policy, keeping the
-time already used; the queue order and the alerts follow."""
+"""A new priority (staff, a support desk, or a member moving up to a tier with a stronger
+priority perk) re-counts a case's running SLA targets under the new policy, keeping the time
+already used; the queue order and the alerts follow."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from strawberry import relay
 
 from models.aftersales import Case, CasePriority, CaseTimelineEntry
+from models.membership import MemberAccount, Tier
+from services import clock
 from services.aftersales import alerts, cases, hours, reads, staff
+from services.events.records import EventRecord
+from services.flows import case_priority
 from tests.aftersales.test_sla import Clock, _events, _inquiry, desk, utc
-from tests.factories import create_user
+from tests.factories import create_user, unique
 
 pytestmark = pytest.mark.usefixtures("database")
 __all__ = ["desk"]
@@ -107,3 +113,46 @@ async def test_priority_changed_while_paused_counts_from_the_pause(desk: Clock) 
     await cases.customer_reply(case_id=case.id, customer_id=user.id, body="here")
     back = await Case.get(id=case.id)
     assert back.resolution_due == calendar.add(utc(2026, 12, 10, 9), timedelta(hours=78))
+
+
+def _tier_record(user_id: int, direction: str) -> EventRecord:
+    return EventRecord(
+        id=f"evt-tier-{user_id}-{direction}",
+        type="tier.changed",
+        aggregate_type="member",
+        aggregate_id=str(user_id),
+        sequence=1,
+        version=1,
+        actor="system",
+        occurred_at=clock.now(),
+        position=1,
+        payload={"customerId": relay.to_base64("User", user_id), "direction": direction},
+    )
+
+
+async def test_moving_up_to_a_tier_with_the_perk_raises_open_cases(desk: Clock) -> None:
+    member = await create_user()
+    desk.set(2026, 12, 7, 10)
+    case = await _inquiry(member.id)  # NORMAL, no tier yet
+    kept = await _inquiry(member.id)
+    await staff.set_priority(case_id=kept.id, priority=CasePriority.URGENT)
+    done = await _inquiry(member.id)
+    await staff.resolve(case_id=done.id)
+    desk.set(2026, 12, 7, 12)
+    tier = await Tier.create(
+        code=unique("silver")[:32], name="Silver", rank=700 + member.id, aftersales_priority=1
+    )
+    await MemberAccount.create(user=member, tier=tier)
+    # A downgrade event raises nothing; the upgrade raises the open case one step.
+    await case_priority.after_tier_changed(_tier_record(member.id, "down"))
+    assert (await Case.get(id=case.id)).priority == CasePriority.NORMAL
+    await case_priority.after_tier_changed(_tier_record(member.id, "up"))
+    await case_priority.after_tier_changed(_tier_record(member.id, "up"))  # a replay
+    raised = await Case.get(id=case.id)
+    # Two business hours used of HIGH's four: due at 14:00.
+    assert raised.priority == CasePriority.HIGH
+    assert raised.first_response_due == utc(2026, 12, 7, 14)
+    assert await CaseTimelineEntry.filter(case_id=case.id, kind="prioritised").count() == 1
+    # Staff's URGENT is not lowered; a solved case is left alone.
+    assert (await Case.get(id=kept.id)).priority == CasePriority.URGENT
+    assert (await Case.get(id=done.id)).priority == CasePriority.NORMAL
