@@ -136,6 +136,8 @@ class Case(Model):
     rating = fields.SmallIntField(null=True)
     rating_comment = fields.CharField(max_length=2000, default="")
     rated_at = fields.DatetimeField(null=True)
+    # When case.survey_offered was emitted: once per case, even if it is solved again.
+    survey_offered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

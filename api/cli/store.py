@@ -91,13 +91,16 @@ def cmd_membership_birthdays(args: argparse.Namespace, settings: Settings) -> in
 
 
 def cmd_cases_sweep(args: argparse.Namespace, settings: Settings) -> int:
-    from services.aftersales import close_solved, sla_sweep
+    from services.aftersales import close_solved, offer_surveys, sla_sweep
 
-    async def work() -> tuple[int, int]:
-        return await sla_sweep(), await close_solved(days=args.days)
+    async def work() -> tuple[int, int, int]:
+        return await sla_sweep(), await offer_surveys(), await close_solved(days=args.days)
 
-    breached, closed = asyncio.run(_with_db(settings, work))
-    print(f"flagged {breached} SLA breaches, closed {closed} solved cases")
+    breached, offered, closed = asyncio.run(_with_db(settings, work))
+    print(
+        f"flagged {breached} SLA warnings and breaches, offered {offered} surveys, "
+        f"closed {closed} solved cases"
+    )
     return 0
 
 

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 from models.accounts import User
 from models.aftersales import Case, CaseKind, CaseMessage, CasePriority, CaseReason, DeclineReason
-from resolvers.aftersales.access import own_case, require_reader, require_staff, staff_case
+from resolvers.aftersales.access import (
+    own_case,
+    require_desk,
+    require_reader,
+    require_staff,
+    staff_case,
+)
 from resolvers.auth import require_user
 from resolvers.context import Info
 from resolvers.pagination import Page, window
@@ -119,11 +125,11 @@ async def staff_message(
     attachment_urls: Sequence[str],
     wait: bool,
 ) -> CaseMessage:
-    me: User = require_staff(info)
-    case = await staff_case(info, case_id)
+    me: User | None = require_desk(info)
+    case = await staff_case(info, case_id, desk=True)
     message = await aftersales.staff_message(
         case_id=case.id,
-        staff_id=me.id,
+        staff_id=me.id if me is not None else None,
         body=body,
         internal=internal,
         attachment_urls=attachment_urls,
@@ -134,13 +140,13 @@ async def staff_message(
 
 
 async def approve(info: Info, *, case_id: int | None, label_url: str) -> Case:
-    case = await staff_case(info, case_id)
+    case = await staff_case(info, case_id, desk=True)
     await staff.approve(case_id=case.id, label_url=label_url)
     return await _fresh(info, case.id)
 
 
 async def decline(info: Info, *, case_id: int | None, reason: DeclineReason, note: str) -> Case:
-    case = await staff_case(info, case_id)
+    case = await staff_case(info, case_id, desk=True)
     await staff.decline(case_id=case.id, reason=reason, note=note)
     return await _fresh(info, case.id)
 
@@ -163,30 +169,30 @@ async def refund(info: Info, *, case_id: int | None) -> Case:
 
 
 async def resolve(info: Info, *, case_id: int | None) -> Case:
-    case = await staff_case(info, case_id)
+    case = await staff_case(info, case_id, desk=True)
     await staff.resolve(case_id=case.id)
     return await _fresh(info, case.id)
 
 
 async def close(info: Info, *, case_id: int | None) -> Case:
-    case = await staff_case(info, case_id)
+    case = await staff_case(info, case_id, desk=True)
     await staff.close(case_id=case.id)
     return await _fresh(info, case.id)
 
 
 async def assign(info: Info, *, case_id: int | None, assignee_id: int | None) -> Case:
-    case = await staff_case(info, case_id)
+    case = await staff_case(info, case_id, desk=True)
     await staff.assign(case_id=case.id, assignee_id=assignee_id)
     return await _fresh(info, case.id)
 
 
 async def tag(info: Info, *, case_id: int | None, tags: Sequence[str]) -> Case:
-    case = await staff_case(info, case_id)
+    case = await staff_case(info, case_id, desk=True)
     await staff.set_tags(case_id=case.id, tags=tags)
     return await _fresh(info, case.id)
 
 
 async def prioritise(info: Info, *, case_id: int | None, priority: CasePriority) -> Case:
-    case = await staff_case(info, case_id)
+    case = await staff_case(info, case_id, desk=True)
     await staff.set_priority(case_id=case.id, priority=priority)
     return await _fresh(info, case.id)

@@ -36,10 +36,15 @@ ApiScope = strawberry.enum(
     "WRITE_SHIPMENTS: the fulfilment steps `orderFulfill`, `orderMarkShipped` and "
     "`orderMarkDelivered` (recorded with actor `partner`). READ_CATALOG: read draft and "
     "archived products by ID or slug, as product staff do (published products need no key). "
-    "READ_SHIPMENTS and READ_TICKETS are reserved for the shipment-tracking and after-sales "
-    "APIs and grant nothing yet. READ_COMMUNITY: the community's events (`post.*`, "
-    "`comment.*`, `content.*`) in webhooks and event subscriptions. No scope grants "
-    "customers' accounts or addresses.",
+    "READ_SHIPMENTS: read shipments and follow them. READ_TICKETS: a support desk reads "
+    "after-sales cases (`node`, `cases`, `caseFigures`), their events by webhook and the "
+    "`caseUpdates` / `caseQueueUpdates` subscriptions. WRITE_TICKETS: a support desk acts on "
+    "cases (`caseStaffMessage` for replies and internal notes, `caseAssign`, `caseSetTags`, "
+    "`caseSetPriority`, `caseApprove`, `caseDecline`, `caseResolve`, `caseClose`) and sees "
+    "the cases it acts on; receiving goods, refunds, exchanges and parcels stay with staff. "
+    "READ_COMMUNITY: the community's events (`post.*`, `comment.*`, `content.*` and the "
+    "review and Q&A events without member names) in webhooks and event subscriptions. "
+    "No scope grants customers' accounts or addresses.",
 )
 AccountErrorCode = strawberry.enum(
     AccountErrorCodeSpec,

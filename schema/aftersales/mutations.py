@@ -1,5 +1,6 @@
 """After-sales mutations: customers open, preview, reply and rate; staff (MANAGE_TICKETS)
-decide, inspect, refund, resolve, close, assign, tag and write notes."""
+decide, inspect, refund, resolve, close, assign, tag and write notes; a support desk's API
+key with WRITE_TICKETS writes, decides, resolves, closes, assigns, tags and prioritises."""
 
 from __future__ import annotations
 
@@ -124,7 +125,8 @@ class AftersalesMutation(AftersalesOutcomeMutation):
 
     @strawberry.mutation(
         description="Staff: write to the customer (`waitOnCustomer` pauses the SLA until "
-        "they answer) or leave an internal note. Needs MANAGE_TICKETS."
+        "they answer) or leave an internal note. Needs MANAGE_TICKETS, or an API key with "
+        "WRITE_TICKETS (a support desk; the message has no staff author, the key is the actor)."
     )
     async def case_staff_message(
         self,
@@ -147,14 +149,18 @@ class AftersalesMutation(AftersalesOutcomeMutation):
         )
 
     @strawberry.mutation(
-        description="Staff: approve a return, exchange or repair; it awaits the items."
+        description="Staff: approve a return, exchange or repair; it awaits the items. "
+        "MANAGE_TICKETS or WRITE_TICKETS."
     )
     async def case_approve(
         self, info: Info, case_id: relay.GlobalID, label_url: str = ""
     ) -> CasePayload:
         return await case_payload(cases.approve(info, case_id=_case(case_id), label_url=label_url))
 
-    @strawberry.mutation(description="Staff: decline with a reason (OTHER needs a note).")
+    @strawberry.mutation(
+        description="Staff: decline with a reason (OTHER needs a note). MANAGE_TICKETS or "
+        "WRITE_TICKETS."
+    )
     async def case_decline(
         self,
         info: Info,
@@ -166,7 +172,9 @@ class AftersalesMutation(AftersalesOutcomeMutation):
             cases.decline(info, case_id=_case(case_id), reason=m.DeclineReason(reason), note=note)
         )
 
-    @strawberry.mutation(description="Staff: the items arrived; inspect every line.")
+    @strawberry.mutation(
+        description="Staff: the items arrived; inspect every line. Needs MANAGE_TICKETS."
+    )
     async def case_receive(
         self, info: Info, case_id: relay.GlobalID, inspections: list[CaseInspectionInput]
     ) -> CasePayload:
@@ -182,23 +190,30 @@ class AftersalesMutation(AftersalesOutcomeMutation):
 
     @strawberry.mutation(
         description="Staff: refund a received return (units found missing are not refunded) "
-        "and restock the RESTOCK lines. Safe to repeat."
+        "and restock the RESTOCK lines. Safe to repeat. Needs MANAGE_TICKETS."
     )
     async def case_refund(self, info: Info, case_id: relay.GlobalID) -> CasePayload:
         return await case_payload(cases.refund(info, case_id=_case(case_id)))
 
     @strawberry.mutation(
         description="Staff: solve a complaint or inquiry; resolve a refunded return, an "
-        "exchanged exchange (caseExchange) or a repaired repair (caseShipRepair)."
+        "exchanged exchange once its replacement is paid (caseExchange) or a repaired repair "
+        "(caseShipRepair). MANAGE_TICKETS or WRITE_TICKETS."
     )
     async def case_resolve(self, info: Info, case_id: relay.GlobalID) -> CasePayload:
         return await case_payload(cases.resolve(info, case_id=_case(case_id)))
 
-    @strawberry.mutation(description="Staff: close a solved, resolved or declined case now.")
+    @strawberry.mutation(
+        description="Staff: close a solved, resolved or declined case now. MANAGE_TICKETS or "
+        "WRITE_TICKETS."
+    )
     async def case_close(self, info: Info, case_id: relay.GlobalID) -> CasePayload:
         return await case_payload(cases.close(info, case_id=_case(case_id)))
 
-    @strawberry.mutation(description="Staff: assign to someone with MANAGE_TICKETS (null: nobody).")
+    @strawberry.mutation(
+        description="Staff: assign to someone with MANAGE_TICKETS (null: nobody). "
+        "MANAGE_TICKETS or WRITE_TICKETS."
+    )
     async def case_assign(
         self, info: Info, case_id: relay.GlobalID, assignee_id: relay.GlobalID | None = None
     ) -> CasePayload:
@@ -208,13 +223,19 @@ class AftersalesMutation(AftersalesOutcomeMutation):
             )
         )
 
-    @strawberry.mutation(description="Staff: replace the case's tags (lower-cased).")
+    @strawberry.mutation(
+        description="Staff: replace the case's tags (lower-cased). MANAGE_TICKETS or WRITE_TICKETS."
+    )
     async def case_set_tags(
         self, info: Info, case_id: relay.GlobalID, tags: list[str]
     ) -> CasePayload:
         return await case_payload(cases.tag(info, case_id=_case(case_id), tags=tags))
 
-    @strawberry.mutation(description="Staff: change the priority (the SLA targets stay).")
+    @strawberry.mutation(
+        description="Staff: change the priority. The running SLA targets move to the new "
+        "priority's policy, keeping the time already used; the queue order follows. "
+        "MANAGE_TICKETS or WRITE_TICKETS."
+    )
     async def case_set_priority(
         self,
         info: Info,

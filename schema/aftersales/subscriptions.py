@@ -40,7 +40,8 @@ class AftersalesSubscription:
         description="Case events: without `caseId`, every case of the signed-in customer; "
         "with it, that case (its customer, staff with MANAGE_TICKETS, an API key with "
         "READ_TICKETS). Customers receive case.created, case.status_changed, "
-        "case.message_added (not for internal notes), case.satisfaction_rated, "
+        "case.message_added (not for internal notes), case.survey_offered, "
+        "case.satisfaction_rated, "
         "case.resolved and case.closed; staff also the SLA warnings and breaches. NOT_FOUND "
         "for an unknown case and one you may not see."
     )
@@ -54,7 +55,8 @@ class AftersalesSubscription:
     @strawberry.subscription(
         description="The staff queue, live: every case's events (case.created, "
         "case.status_changed, case.message_added, case.sla_warning, case.sla_breached, "
-        "case.satisfaction_rated, case.resolved, case.closed), optionally only some types. "
+        "case.survey_offered, case.satisfaction_rated, case.resolved, case.closed), "
+        "optionally only some types. "
         "Needs MANAGE_TICKETS, or an API key with READ_TICKETS (a support desk syncing cases)."
     )
     async def case_queue_updates(

@@ -6,7 +6,7 @@ decisions, the return policy and preview, SLA and closing jobs.
 
 from services.aftersales.alerts import sweep as sla_sweep
 from services.aftersales.cases import LineRequest, customer_reply, open_case, staff_message
-from services.aftersales.closing import close_solved, rate
+from services.aftersales.closing import close_solved, offer_surveys, rate
 from services.aftersales.policy import Policy, from_environment, returnable
 from services.aftersales.preview import Preview, preview_return
 from services.aftersales.staff import Inspection, approve, assign, close, decline, receive, resolve
@@ -23,6 +23,7 @@ __all__ = [
     "customer_reply",
     "decline",
     "from_environment",
+    "offer_surveys",
     "open_case",
     "preview_return",
     "rate",

@@ -191,14 +191,15 @@ async def customer_reply(
 async def staff_message(
     *,
     case_id: int,
-    staff_id: int,
+    staff_id: int | None,
     body: str,
     internal: bool = False,
     attachment_urls: Sequence[str] = (),
     wait_on_customer: bool = False,
 ) -> CaseMessage:
     """Staff write to the customer (the first reply stops the first-response clock) or leave
-    an internal note; `wait_on_customer` pauses the SLA until the customer answers."""
+    an internal note; `wait_on_customer` pauses the SLA until the customer answers.
+    `staff_id` is None when a support desk writes through its API key (the event's actor)."""
     attachments = check_urls(attachment_urls, "attachmentUrls")
     async with transaction():
         case = await locked_case(case_id)
@@ -218,7 +219,7 @@ async def staff_message(
 async def _add(
     case: Case,
     author: MessageAuthor,
-    user_id: int,
+    user_id: int | None,
     body: str,
     attachments: list[str],
     internal: bool,

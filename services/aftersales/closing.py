@@ -1,4 +1,5 @@
-"""After a case is solved: the satisfaction rating, and closing it N days later."""
+"""After a case is solved: the survey offered when its window opens, the satisfaction
+rating, and closing it N days later."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ async def rate(
             raise error(C.CASE_NOT_FOUND, "No such case.", field="caseId")
         now = clock.now()
         window = policy.survey_window(case.solved_at, terms)
-        if window is None or case.status == CaseStatus.DECLINED or now < window.opens_at:
+        declined = case.status == CaseStatus.DECLINED or case.decline_reason is not None
+        if window is None or declined or now < window.opens_at:
             raise error(
                 C.RATING_NOT_OPEN,
                 "The survey opens a day after the case is solved.",
@@ -61,6 +63,47 @@ async def rate(
         if reopen:
             await workflow.move(case, CaseStatus.OPEN, data={"by": "low rating"})
     return case
+
+
+# Solved, resolved or closed after that, not declined: the cases a survey is offered on.
+SURVEYED = (CaseStatus.SOLVED, CaseStatus.RESOLVED, CaseStatus.CLOSED)
+
+
+async def offer_surveys(*, now: datetime | None = None, terms: policy.Policy | None = None) -> int:
+    """Emit case.survey_offered for each case whose survey window opened by `now` and is
+    still open, once per case (a case solved again after a reopening is not asked twice)."""
+    now = now or clock.now()
+    terms = terms or policy.from_environment()
+    delay = timedelta(hours=terms.survey_delay_hours)
+    window = timedelta(days=terms.survey_window_days)
+    rows = await Case.filter(
+        status__in=SURVEYED,
+        survey_offered_at__isnull=True,
+        rating__isnull=True,
+        decline_reason__isnull=True,
+        solved_at__lte=now - delay,
+        solved_at__gt=now - delay - window,
+    ).values_list("id", flat=True)
+    offered = 0
+    for case_id in rows:
+        async with transaction():
+            case = await locked_case(int(case_id))  # type: ignore[call-overload]
+            opened = policy.survey_window(case.solved_at, terms)
+            # Reopened, rated or offered meanwhile: nothing to offer now.
+            if (
+                opened is None
+                or case.status not in SURVEYED
+                or case.survey_offered_at is not None
+                or case.rating is not None
+                or not opened.opens_at <= now <= opened.closes_at
+            ):
+                continue
+            await Case.filter(id=case.id).update(survey_offered_at=now)
+            case.survey_offered_at = now
+            await workflow.record(case, "survey_offered", data={"closesAt": str(opened.closes_at)})
+            await emission.survey_offered(case, opened.opens_at, opened.closes_at)
+            offered += 1
+    return offered
 
 
 async def close_solved(*, now: datetime | None = None, days: int | None = None) -> int:
@@ -87,10 +130,11 @@ async def close_solved(*, now: datetime | None = None, days: int | None = None) 
 
 
 async def run_forever(interval: float = SWEEP_SECONDS) -> None:
-    """The worker job: SLA breaches and automatic closing, every few minutes."""
+    """The worker job: SLA alerts, survey offers and automatic closing, every few minutes."""
     while True:
         try:
             await alerts.sweep()
+            await offer_surveys()
             await close_solved()
         except Exception:  # a failed round must not stop the next one
             logger.exception("after-sales sweep failed")

@@ -1,6 +1,7 @@
 """After-sales events: case.created, status_changed, message_added, sla_warning,
-sla_breached, satisfaction_rated, resolved, closed (README, "After-sales"). Payloads carry
-global IDs and no message text, so an internal note never leaves staff through an event."""
+sla_breached, survey_offered, satisfaction_rated, resolved, closed (README, "After-sales").
+Payloads carry global IDs and no message text, so an internal note never leaves staff
+through an event."""
 
 from __future__ import annotations
 
@@ -65,3 +66,9 @@ async def sla_breached(case: Case, target: str, due: datetime) -> None:
 
 async def satisfaction_rated(case: Case, rating: int, reopened: bool) -> None:
     await emit(T.CASE_SATISFACTION_RATED, case, rating=rating, reopened=reopened)
+
+
+async def survey_offered(case: Case, opens_at: datetime, closes_at: datetime) -> None:
+    await emit(
+        T.CASE_SURVEY_OFFERED, case, opensAt=opens_at.isoformat(), closesAt=closes_at.isoformat()
+    )

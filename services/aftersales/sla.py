@@ -6,7 +6,8 @@ return's AWAITING_ITEMS: the parcel is the customer's move) and while it is solv
 they run again, each target keeps the open time it had left. `next_due_at` is the earliest
 running target (the staff queue's order) and `next_alert_at` when the sweep
 (services/aftersales/alerts.py) must look next. Priority comes from the case, raised by the
-member's `aftersales_priority` perk when the case is opened.
+member's `aftersales_priority` perk when the case is opened; a later change of priority
+(staff, a support desk) moves the running targets to the new policy (`reprioritised`).
 """
 
 from __future__ import annotations
@@ -206,3 +207,41 @@ def customer_wrote(case: Case, now: datetime) -> dict[str, Any]:
     alerts = [a for a in case.sla_alerts or [] if not a.startswith(f"{NEXT_REPLY}:")]
     start = case.waiting_since or now
     return {"next_reply_due": next_reply_due(case, start), "sla_alerts": alerts}
+
+
+def reprioritised(case: Case, priority: CasePriority, now: datetime) -> dict[str, Any]:
+    """The due times of `case` under `priority`'s policy, keeping the time already used.
+
+    Each target still to be met is re-counted: the open time used so far (the old target's
+    length minus what was left at the reference moment) is taken from the new target's
+    length. The reference is now for running clocks, the pause for stopped ones, so a
+    paused case resumes with the new remainder. A target already missed stays missed; one
+    whose used time exceeds the new, shorter length falls due at the reference moment.
+    Warnings of targets that moved are dropped so the sweep warns again before the new time.
+    """
+    old = targets_for(CaseKind(case.kind), CasePriority(case.priority))
+    new = targets_for(CaseKind(case.kind), priority)
+    old_clock, new_clock = clock_for(old), clock_for(new)
+    reference = case.waiting_since or case.solved_at or now
+    lengths = {
+        "first_response_due": (old.first_reply, new.first_reply),
+        "next_reply_due": (old.next_reply, new.next_reply),
+        "resolution_due": (old.resolution, new.resolution),
+    }
+    names = {"first_response_due": FIRST_REPLY, "next_reply_due": NEXT_REPLY}
+    names["resolution_due"] = RESOLUTION
+    changes: dict[str, Any] = {"priority": priority}
+    alerts = set(case.sla_alerts or [])
+    for field, (old_length, new_length) in lengths.items():
+        due = getattr(case, field)
+        if due is None or (field == "first_response_due" and case.first_responded_at):
+            continue
+        if due <= reference:
+            continue  # missed already: a new priority does not undo a breach
+        used = old_length - old_clock.between(reference, due)
+        left = new_length - used
+        changes[field] = new_clock.add(reference, left) if left > timedelta(0) else reference
+        if f"{names[field]}:breached" not in alerts:
+            alerts.discard(f"{names[field]}:warning")
+    changes["sla_alerts"] = sorted(alerts)
+    return changes

@@ -19,10 +19,10 @@ from models.aftersales import (
     DeclineReason,
     InspectionResult,
 )
-from models.orders import Order, OrderLine
+from models.orders import Order, OrderLine, OrderStatus
 from services import clock
 from services.aftersales import policy, preview, sla, workflow
-from services.aftersales.cases import check_text, check_urls, locked_case
+from services.aftersales.cases import check_text, check_urls, locked_case, save_clocks
 from services.aftersales.errors import AftersalesErrorCode, error
 from services.transactions import transaction
 
@@ -110,6 +110,17 @@ async def resolve(*, case_id: int) -> Case:
                 "Give the case its outcome first: caseRefund, caseExchange or caseShipRepair.",
                 field="caseId",
             )
+        # An unpaid replacement may still lapse; a cancelled one is being undone
+        # (services/flows/case_exchange.after_order_cancelled).
+        if case.replacement_order_id is not None and await Order.exists(
+            id=case.replacement_order_id,
+            status__in=[OrderStatus.UNPAID, OrderStatus.CANCELLED],
+        ):
+            raise error(
+                C.TRANSITION_NOT_ALLOWED,
+                "The replacement order is not paid; resolve once it is.",
+                field="caseId",
+            )
         await workflow.move(case, S.RESOLVED)
     return case
 
@@ -139,7 +150,21 @@ async def set_tags(*, case_id: int, tags: Sequence[str]) -> Case:
 
 
 async def set_priority(*, case_id: int, priority: CasePriority) -> Case:
-    return await _change(case_id, "prioritised", {"priority": priority})
+    """A new priority moves the running SLA targets to its policy (the time already used
+    counts) and with them the case's place in the queue and its next alert."""
+    async with transaction():
+        case = await locked_case(case_id)
+        if case.status == S.CLOSED:
+            raise error(C.TRANSITION_NOT_ALLOWED, "This case is closed.", field="caseId")
+        if case.priority == priority:
+            return case
+        before = CasePriority(case.priority)
+        changes = sla.reprioritised(case, priority, clock.now())
+        await save_clocks(case, {**changes, "updated_at": clock.now()})
+        data = {"priority": priority.name, "from": before.name}
+        data |= {k: v.isoformat() for k, v in changes.items() if k.endswith("_due") and v}
+        await workflow.record(case, "prioritised", data=data)
+    return case
 
 
 async def _change(case_id: int, kind: str, values: Mapping[str, Any]) -> Case:

@@ -2,8 +2,10 @@
 
 Two workflows share one status column: returns, exchanges and repairs go
 requested -> approved | declined -> awaiting items -> received -> refunded / exchanged /
-repaired -> resolved -> closed; complaints and inquiries go new -> open <-> waiting on
-customer -> solved -> closed, and a customer's reply reopens a solved one until it closes.
+repaired -> resolved -> closed (an exchange whose replacement order is cancelled unpaid goes
+back from exchanged to received, for staff to place another); complaints and inquiries go
+new -> open <-> waiting on customer -> solved -> closed, and a customer's reply reopens a
+solved one until it closes.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ _GOODS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.AWAITING_ITEMS: frozenset({S.RECEIVED}),
     S.RECEIVED: frozenset({S.REFUNDED, S.EXCHANGED, S.REPAIRED}),
     S.REFUNDED: frozenset({S.RESOLVED}),
-    S.EXCHANGED: frozenset({S.RESOLVED}),
+    S.EXCHANGED: frozenset({S.RESOLVED, S.RECEIVED}),
     S.REPAIRED: frozenset({S.RESOLVED}),
     S.RESOLVED: frozenset({S.CLOSED}),
     S.DECLINED: frozenset({S.CLOSED}),
@@ -55,6 +57,8 @@ def allowed(kind: CaseKind, current: CaseStatus, target: CaseStatus) -> bool:
         return False
     if current == S.RECEIVED:
         return OUTCOME[kind] == target
+    if (current, target) == (S.EXCHANGED, S.RECEIVED):
+        return kind == CaseKind.EXCHANGE
     return True
 
 

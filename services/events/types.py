@@ -43,6 +43,7 @@ class EventTypeName(StrEnum):
     CASE_MESSAGE_ADDED = "case.message_added"
     CASE_SLA_WARNING = "case.sla_warning"
     CASE_SLA_BREACHED = "case.sla_breached"
+    CASE_SURVEY_OFFERED = "case.survey_offered"
     CASE_SATISFACTION_RATED = "case.satisfaction_rated"
     CASE_RESOLVED = "case.resolved"
     CASE_CLOSED = "case.closed"
@@ -133,6 +134,9 @@ SPECS: dict[EventTypeName, EventSpec] = {
     ),
     T.CASE_SLA_BREACHED: EventSpec(
         "case", "A case missed its reply or resolution target.", TICKETS
+    ),
+    T.CASE_SURVEY_OFFERED: EventSpec(
+        "case", "A solved case's satisfaction survey opened (once per case).", TICKETS
     ),
     T.CASE_SATISFACTION_RATED: EventSpec(
         "case", "The customer rated a solved case (1-5).", TICKETS

@@ -15,7 +15,9 @@ from services.events.types import EventTypeName
 from services.feed import impressions as feed_impressions
 from services.flows import (
     birthdays,
+    case_exchange,
     case_parcels,
+    case_priority,
     community_points,
     community_trust,
     feed_invalidation,
@@ -56,6 +58,10 @@ durable("aftersales_lost_shipment", [T.SHIPMENT_EXCEPTION])(
 durable("aftersales_return_parcel", [T.SHIPMENT_DELIVERED])(
     case_parcels.after_return_parcel_delivered
 )
+durable("aftersales_replacement_cancelled", [T.ORDER_CANCELLED])(
+    case_exchange.after_order_cancelled
+)
+durable("aftersales_tier_priority", [T.TIER_CHANGED])(case_priority.after_tier_changed)
 # SLA breaches and closing solved cases after N days.
 WORKER_JOBS["aftersales-sweep"] = lambda runtime: aftersales_closing.run_forever()
 # Feed impressions older than their retention (SHOPGRAPH_FEED_IMPRESSION_DAYS).

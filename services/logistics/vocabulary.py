@@ -21,8 +21,10 @@ AFTERSHIP: dict[str, ShipmentStatus] = {
     "Exception": S.EXCEPTION,
     "Expired": S.EXPIRED,
 }
-# AfterShip reports a return as an Exception with this subtag.
-AFTERSHIP_RETURN_SUBTAGS = frozenset({"Exception_011", "Exception_012"})
+# AfterShip reports a return as an Exception with these subtags: Exception_010 "Returning to
+# sender", Exception_011 "Returned to sender" (AfterShip's "Delivery Sub-statuses" list;
+# Exception_012 there is "Shipment damage", which is not a return).
+AFTERSHIP_RETURN_SUBTAGS = frozenset({"Exception_010", "Exception_011"})
 
 EASYPOST: dict[str, ShipmentStatus] = {
     "unknown": S.PENDING,
@@ -89,9 +91,13 @@ def mapping_rows() -> list[tuple[str, str, str, str, str]]:
     ]
 
 
-# Sub-statuses by which carriers and aggregators report a parcel lost (AfterShip's subtag
-# Exception_013, 17TRACK's Exception_Lost, EasyPost's and our native "lost"), compared
-# without case.
+# Sub-statuses by which carriers and aggregators report a parcel lost, compared without case:
+# - AfterShip subtag Exception_013, "Shipment lost" in AfterShip's "Delivery Sub-statuses"
+#   list (checked against its documentation);
+# - 17TRACK sub_status Exception_Lost, one of its 30 documented sub-statuses ("Package lost";
+#   checked against its status list and public clients; the fixture shows only returns);
+# - "lost" for our native format (ours to define). EasyPost's `status_detail` may also say
+#   "lost": an assumption, not checked against EasyPost's list of details.
 LOST_SUB_STATUSES = frozenset({"exception_013", "exception_lost", "lost"})
 
 

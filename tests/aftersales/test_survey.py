@@ -1,5 +1,6 @@
-"""The satisfaction survey: offered a delay after solving, open for a window, once per
-case, and a low rating reopening a solved case when the shop wants that."""
+"""The satisfaction survey: offered a delay after solving (case.survey_offered, once per
+case, from the sweep), open for a window, rated once per case, and a low rating reopening a
+solved case when the shop wants that."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models.aftersales import Case, CaseKind, CaseReason, CaseStatus
+from models.accounts import ApiScope
+from models.aftersales import Case, CaseKind, CaseReason, CaseStatus, DeclineReason
 from models.events import DomainEvent
+from resolvers.aftersales import streams
 from services import clock
-from services.aftersales import Policy, closing, staff
+from services.aftersales import Policy, cases, closing, staff
 from services.errors import DomainError
+from services.events.types import SPECS, EventTypeName
 from services.flows import case_opening
 from tests.factories import create_user
 
@@ -112,3 +116,60 @@ async def test_low_rating_reopens_a_solved_case_when_the_shop_wants(at: list[dat
         aggregate_type="case", aggregate_id=str(low.id), type="case.satisfaction_rated"
     )
     assert event.payload["reopened"] is True
+
+
+async def _offers(case: Case) -> list[DomainEvent]:
+    return list(
+        await DomainEvent.filter(
+            aggregate_type="case", aggregate_id=str(case.id), type="case.survey_offered"
+        )
+    )
+
+
+async def test_survey_offered_once_when_its_window_opens(at: list[datetime]) -> None:
+    user, agent = await create_user(), await create_user()
+    case, reopened = await _solved(user.id), await _solved(user.id)
+    declined = await case_opening.open_case(
+        customer_id=user.id, kind=CaseKind.INQUIRY, reason=CaseReason.OTHER, reason_note="?"
+    )
+    await Case.filter(id=declined.id).update(kind=CaseKind.RETURN, status=CaseStatus.REQUESTED)
+    await staff.decline(case_id=declined.id, reason=DeclineReason.FINAL_SALE)
+    await staff.close(case_id=declined.id)
+    # Not before the delay; a case reopened by the customer meanwhile is not solved.
+    at[0] = SOLVED + timedelta(hours=23)
+    await closing.offer_surveys()
+    assert await _offers(case) == []
+    await cases.customer_reply(case_id=reopened.id, customer_id=user.id, body="still broken")
+    at[0] = SOLVED + timedelta(hours=24)
+    await closing.offer_surveys()
+    await closing.offer_surveys()  # a second sweep offers nothing more
+    [offer] = await _offers(case)
+    assert offer.payload["opensAt"] == (SOLVED + timedelta(hours=24)).isoformat()
+    assert offer.payload["closesAt"] == (SOLVED + timedelta(days=29)).isoformat()
+    assert offer.payload["customerId"] and offer.actor == "system"
+    assert (await Case.get(id=case.id)).survey_offered_at == at[0]
+    assert await _offers(reopened) == [] and await _offers(declined) == []
+    # Solved again later, then reopened and solved once more: offered once, not twice.
+    await staff.resolve(case_id=reopened.id)
+    at[0] = SOLVED + timedelta(days=2, hours=1)
+    await closing.offer_surveys()
+    assert len(await _offers(reopened)) == 1
+    await cases.customer_reply(case_id=reopened.id, customer_id=user.id, body="again")
+    await cases.staff_message(case_id=reopened.id, staff_id=agent.id, body="sorry")
+    await staff.resolve(case_id=reopened.id)
+    at[0] = SOLVED + timedelta(days=4)
+    await closing.offer_surveys()
+    assert len(await _offers(reopened)) == 1
+    # Customers' case subscriptions and TICKETS webhooks carry it like the other case events.
+    assert "case.survey_offered" in streams.CUSTOMER_TYPES
+    assert SPECS[EventTypeName.CASE_SURVEY_OFFERED].scope == ApiScope.READ_TICKETS
+
+
+async def test_no_offer_for_a_window_already_closed_or_a_rated_case(at: list[datetime]) -> None:
+    user = await create_user()
+    old, rated = await _solved(user.id), await _solved(user.id)
+    at[0] = SOLVED + timedelta(days=2)
+    await closing.rate(case_id=rated.id, customer_id=user.id, rating=5)
+    await Case.filter(id=old.id).update(solved_at=SOLVED - timedelta(days=40))
+    await closing.offer_surveys()
+    assert await _offers(old) == [] and await _offers(rated) == []

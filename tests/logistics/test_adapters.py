@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from models.logistics import PushFormat, ShipmentStatus
-from services.logistics import adapters, signatures
+from services.logistics import adapters, signatures, vocabulary
 from services.logistics.adapters import PushInvalid
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -43,6 +43,30 @@ def test_aftership_return_subtag_is_returning_to_sender() -> None:
     push = fixture("aftership_tracking_update.json")
     push["msg"]["checkpoints"][-1].update(tag="Exception", subtag="Exception_011")
     assert adapters.parse(PushFormat.AFTERSHIP, push)[-1].status == S.RETURNING_TO_SENDER
+
+
+def test_aftership_subtags_as_documented_returning_returned_damage_lost() -> None:
+    # Exception_010 returning, 011 returned, 012 damage, 013 lost (AfterShip's subtag list).
+    push = fixture("aftership_tracking_update.json")
+    statuses = {}
+    for subtag in ("Exception_010", "Exception_011", "Exception_012", "Exception_013"):
+        push["msg"]["checkpoints"][-1].update(tag="Exception", subtag=subtag)
+        last = adapters.parse(PushFormat.AFTERSHIP, push)[-1]
+        statuses[subtag] = (last.status, vocabulary.is_lost(last.sub_status))
+    assert statuses == {
+        "Exception_010": (S.RETURNING_TO_SENDER, False),
+        "Exception_011": (S.RETURNING_TO_SENDER, False),
+        "Exception_012": (S.EXCEPTION, False),
+        "Exception_013": (S.EXCEPTION, True),
+    }
+
+
+def test_17track_lost_sub_status_reads_as_lost() -> None:
+    push = fixture("17track_tracking_updated.json")
+    for event in push["data"]["track_info"]["tracking"]["providers"][0]["events"][:1]:
+        event.update(stage="Exception", sub_status="Exception_Lost")
+    newest = max(adapters.parse(PushFormat.TRACK17, push), key=lambda u: u.occurred_at)
+    assert newest.status == S.EXCEPTION and vocabulary.is_lost(newest.sub_status)
 
 
 def test_easypost_tracking_details_with_an_attempt_and_delivery() -> None:
