@@ -150,3 +150,35 @@ def _count_queries() -> Iterator[_QueryCounter]:
 def count_queries() -> Any:
     """Context manager that records every SQL statement tortoise sends."""
     return _count_queries
+
+
+# A test stuck this long gets every asyncio task's stack printed (faulthandler, set in
+# pyproject.toml, shows only threads, and an async test waits in the event loop's select).
+STUCK_SECONDS = float(os.environ.get("SHOPGRAPH_TEST_STUCK_SECONDS", "240"))
+
+
+def _print_tasks(request: pytest.FixtureRequest) -> None:
+    import asyncio
+    import sys
+
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():  # a stuck test's output would never show
+        name = request.node.nodeid
+        print(f"\n=== {name} still running after {STUCK_SECONDS:.0f} s:", file=sys.stderr)
+        for task in asyncio.all_tasks():
+            task.print_stack(limit=12, file=sys.stderr)
+
+
+@pytest.fixture(autouse=True)
+async def _report_stuck_tasks(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    import asyncio
+    import threading
+
+    loop = asyncio.get_running_loop()
+    timer = threading.Timer(STUCK_SECONDS, lambda: loop.call_soon_threadsafe(_print_tasks, request))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
