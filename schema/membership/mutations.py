@@ -96,7 +96,7 @@ def _reason(reason: str) -> None:
         raise error(Code.REASON_REQUIRED, "Say why, in 1-300 characters.", field="reason")
 
 
-def _user_pk(gid: relay.GlobalID) -> int:
+def user_pk(gid: relay.GlobalID) -> int:
     pk = node_pk(gid.node_id) if gid.type_name == "User" else None
     if pk is None:
         raise error(Code.INVALID_ID, "Give a User ID.", field="userId")
@@ -112,7 +112,7 @@ class MembershipMutation:
         try:
             available = await resolve.adjust(
                 info,
-                user_id=_user_pk(input.user_id),
+                user_id=user_pk(input.user_id),
                 points=input.points,
                 reason=input.reason,
                 idempotency_key=(input.idempotency_key or "")[:80] or None,

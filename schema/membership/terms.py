@@ -17,6 +17,7 @@ from resolvers.context import Info
 from resolvers.membership import admin as resolve
 from resolvers.membership import queries
 from schema.connections import CountedConnection
+from schema.membership.mutations import user_pk
 from schema.membership.types import Membership, MembershipError
 from schema.payloads import payload_errors
 from services.errors import DomainError, DomainErrors
@@ -120,6 +121,21 @@ class MembershipBirthdayPayload:
     errors: list[MembershipError]
 
 
+@strawberry.input(description="Staff: set or correct a member's birthday (no year), saying why.")
+class BirthdayCorrectionInput:
+    user_id: relay.GlobalID = strawberry.field(description="The customer (a User ID).")
+    month: int = strawberry.field(description="1-12.")
+    day: int = strawberry.field(description="1-31, a day of that month (29 February allowed).")
+    reason: str = strawberry.field(description="Why (1-300 characters; in the audit trail).")
+
+
+@strawberry.type
+class BirthdayCorrectionPayload:
+    month: int | None = strawberry.field(description="The member's birthday month after.")
+    day: int | None = strawberry.field(description="The member's birthday day after.")
+    errors: list[MembershipError]
+
+
 @strawberry.type(description="One staff change of the program: who, why and what changed.")
 class MembershipAuditEntry:
     action: str = strawberry.field(
@@ -210,3 +226,24 @@ class MembershipTermsMutation:
         except (DomainError, DomainErrors) as problem:
             return MembershipBirthdayPayload(membership=None, errors=_errors(problem))
         return MembershipBirthdayPayload(membership=Membership(user_id=account.user_id), errors=[])
+
+    @strawberry.mutation(
+        description="Staff (MANAGE_MEMBERSHIP): set or correct a member's birthday, saying why "
+        "(audit trail). A birthday reward already given this year is not given again."
+    )
+    async def membership_correct_birthday(
+        self, info: Info, input: BirthdayCorrectionInput
+    ) -> BirthdayCorrectionPayload:
+        try:
+            account = await resolve.correct_birthday(
+                info,
+                user_id=user_pk(input.user_id),
+                month=input.month,
+                day=input.day,
+                reason=input.reason,
+            )
+        except (DomainError, DomainErrors) as problem:
+            return BirthdayCorrectionPayload(month=None, day=None, errors=_errors(problem))
+        return BirthdayCorrectionPayload(
+            month=account.birth_month, day=account.birth_day, errors=[]
+        )

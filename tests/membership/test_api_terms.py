@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from models.accounts import Permission
-from models.membership import MembershipAudit, PointsLot, ShortfallPolicy
+from models.membership import MemberAccount, MembershipAudit, PointsLot, ShortfallPolicy
 from services import clock
+from services.events.ids import global_id
 from services.membership import PaidLine, admin, quote
 from tests.factories import auth_headers, create_user
 from tests.membership.conftest import earn
@@ -202,3 +203,42 @@ async def test_membership_staff_read_the_audit_trail_newest_first(gql: Any, term
         ("first", 120),
     ]
     assert newest[0]["action"] == "terms.update" and newest[0]["staffId"]
+
+
+CORRECT_BIRTHDAY = """
+mutation Correct($input: BirthdayCorrectionInput!) {
+  membershipCorrectBirthday(input: $input) { month day errors { field code } }
+}
+"""
+
+
+async def test_staff_correct_a_birthday_with_a_reason_audited(gql: Any) -> None:
+    member = await create_user()
+    await gql(BIRTHDAY, {"month": 3, "day": 9}, **auth_headers(member))
+    staff_id, staff = await _staff()
+    given = {"userId": global_id("User", member.id), "month": 3, "day": 19, "reason": "Typo"}
+
+    denied = await gql(CORRECT_BIRTHDAY, {"input": given}, **auth_headers(await create_user()))
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    no_reason = await gql(CORRECT_BIRTHDAY, {"input": {**given, "reason": " "}}, **staff)
+    assert no_reason["data"]["membershipCorrectBirthday"]["errors"] == [
+        {"field": "reason", "code": "REASON_REQUIRED"}
+    ]
+    bad_day = await gql(CORRECT_BIRTHDAY, {"input": {**given, "day": 32}}, **staff)
+    assert bad_day["data"]["membershipCorrectBirthday"]["errors"] == [
+        {"field": "day", "code": "BIRTHDAY_INVALID"}
+    ]
+    nobody = {**given, "userId": global_id("User", 2_000_000_000)}
+    missing = await gql(CORRECT_BIRTHDAY, {"input": nobody}, **staff)
+    assert missing["data"]["membershipCorrectBirthday"]["errors"][0]["code"] == "MEMBER_NOT_FOUND"
+    account = await MemberAccount.get(user_id=member.id)
+    assert (account.birth_month, account.birth_day) == (3, 9)
+    assert not await MembershipAudit.filter(action="birthday.correct").exists()
+
+    done = (await gql(CORRECT_BIRTHDAY, {"input": given}, **staff))["data"]
+    assert done["membershipCorrectBirthday"] == {"month": 3, "day": 19, "errors": []}
+    await account.refresh_from_db()
+    assert (account.birth_month, account.birth_day) == (3, 19)
+    row = await MembershipAudit.get(action="birthday.correct", subject=f"member:{member.id}")
+    assert (row.staff_id, row.reason) == (staff_id, "Typo")
+    assert row.changes == {"birthday": {"from": "03-09", "to": "03-19"}}
