@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
-from models.membership import ReferralStatus, RuleKind
+from models.membership import ReferralStatus, RuleKind, TierBasis
 
 class Migration(migrations.Migration):
     dependencies = [('shopgraph', '0015_feed_impressions')]
@@ -88,5 +88,26 @@ class Migration(migrations.Migration):
             model_name='MemberAccount',
             name='referral_code',
             field=fields.CharField(null=True, unique=True, max_length=16),
+        ),
+        ops.AddField(
+            model_name='MembershipProgram',
+            name='tier_basis',
+            field=fields.CharEnumField(default=TierBasis.SPEND, description='SPEND: spend\nPOINTS: points', enum_type=TierBasis, max_length=12),
+        ),
+        ops.AddField(
+            model_name='PointsLot',
+            name='earned_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        # Lots earned before they carried the time were stamped as they were written.
+        ops.RunSQL('UPDATE points_lot SET earned_at = created_at', reverse_sql='SELECT 1'),
+        ops.AddIndex(
+            model_name='PointsLot',
+            index=Index(fields=['user_id', 'earned_at']),
+        ),
+        ops.AddField(
+            model_name='Tier',
+            name='threshold_points',
+            field=fields.IntField(default=0),
         ),
     ]

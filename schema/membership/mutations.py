@@ -70,7 +70,10 @@ class TierInput:
     code: str
     name: str
     rank: int
-    threshold: Decimal
+    threshold: Decimal = strawberry.field(description="Entry spend (a SPEND ladder).")
+    threshold_points: int = strawberry.field(
+        default=0, description="Entry qualifying points (a POINTS ladder)."
+    )
     discount_percent: Decimal = Decimal(0)
     free_delivery_from: Decimal | None = None
     points_multiplier: Decimal = Decimal(1)
@@ -164,6 +167,7 @@ class MembershipMutation:
                 name=input.name,
                 rank=input.rank,
                 threshold=input.threshold,
+                threshold_points=input.threshold_points,
                 discount_percent=input.discount_percent,
                 free_delivery_from=input.free_delivery_from,
                 points_multiplier=input.points_multiplier,

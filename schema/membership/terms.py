@@ -18,7 +18,7 @@ from resolvers.membership import admin as resolve
 from resolvers.membership import queries
 from schema.connections import CountedConnection
 from schema.membership.mutations import user_pk
-from schema.membership.types import Membership, MembershipError
+from schema.membership.types import Membership, MembershipError, TierBasis
 from schema.payloads import payload_errors
 from services.errors import DomainError, DomainErrors
 from services.membership import rules, terms
@@ -62,6 +62,9 @@ class MembershipProgramType:
     )
     shortfall_policy: ShortfallPolicy  # type: ignore[valid-type]
     tier_window: TierWindow  # type: ignore[valid-type]
+    tier_basis: TierBasis = strawberry.field(  # type: ignore[valid-type]
+        description="What the tiers' entry thresholds measure over the window."
+    )
     downgrade_grace_days: int = strawberry.field(
         description="Days after the review date before a tier goes down."
     )
@@ -80,6 +83,7 @@ class MembershipProgramType:
             expiring_notice_days=row.expiring_notice_days,
             shortfall_policy=m.ShortfallPolicy(row.shortfall_policy),
             tier_window=m.TierWindow(row.tier_window),
+            tier_basis=m.TierBasis(row.tier_basis),
             downgrade_grace_days=row.downgrade_grace_days,
         )
 
@@ -105,6 +109,11 @@ class MembershipProgramInput:
     expiring_notice_days: int | None = None
     shortfall_policy: ShortfallPolicy | None = None  # type: ignore[valid-type]
     tier_window: TierWindow | None = None  # type: ignore[valid-type]
+    tier_basis: TierBasis | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="Measure tiers on spend or points (set each tier's `thresholdPoints` "
+        "before switching to POINTS).",
+    )
     downgrade_grace_days: int | None = None
     reason: str = strawberry.field(description="Why the terms change (audit trail).")
 
@@ -204,6 +213,7 @@ class MembershipTermsMutation:
             expiring_notice_days=input.expiring_notice_days,
             shortfall_policy=input.shortfall_policy,
             tier_window=input.tier_window,
+            tier_basis=input.tier_basis,
             downgrade_grace_days=input.downgrade_grace_days,
         )
         try:
