@@ -350,3 +350,44 @@ class Referral(Model):
 
     class Meta:
         table = "membership_referral"
+
+
+class WithholdingStatus(StrEnum):
+    # Points taken back, the refund not yet answered by the payment provider.
+    PENDING = "pending"
+    # The refund went through: the reversal stands.
+    APPLIED = "applied"
+    # The refund was refused: the points were put back.
+    RELEASED = "released"
+
+
+class PointsWithholding(Model):
+    """A refund's reversal of its order's points under REDUCE_REFUND, made before the payment
+    provider is asked (so no checkout spends those points meanwhile) and kept only if the
+    refund goes through: what it did per lot, so a refused refund puts exactly that back."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "shopgraph.User", related_name="points_withholdings", on_delete=fields.CASCADE
+    )
+    order_id = fields.IntField()
+    # "<order id>:<the refund request's key>" ("12:cancel-12", or its idempotency key).
+    key = fields.CharField(max_length=120, unique=True)
+    status = fields.CharEnumField(
+        WithholdingStatus, max_length=10, default=WithholdingStatus.PENDING
+    )
+    extent_full = fields.BooleanField(default=False)
+    extent_share = fields.DecimalField(max_digits=12, decimal_places=8, default=0)
+    # [lot id, points taken from the lot, points its `reversed` rose by] per lot.
+    lots: fields.Field[list[list[int]]] = fields.JSONField(default=list)
+    shortfall = fields.IntField(default=0)
+    owed = fields.IntField(default=0)
+    value = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    created_at = fields.DatetimeField()
+    settled_at = fields.DatetimeField(null=True)
+
+    user_id: int
+
+    class Meta:
+        table = "points_withholding"
+        indexes = [Index(fields=("order_id",))]
