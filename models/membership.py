@@ -41,6 +41,13 @@ class TierWindow(StrEnum):
     CALENDAR_YEAR = "calendar_year"
 
 
+class TierBasis(StrEnum):
+    # Goods paid, less refunds.
+    SPEND = "spend"
+    # Points earned by earning rules (not staff adjustments), less those reversed.
+    POINTS = "points"
+
+
 class ShortfallPolicy(StrEnum):
     # The member owes the points: the balance goes below zero and later earnings repay it.
     NEGATIVE_BALANCE = "negative_balance"
@@ -66,6 +73,9 @@ class MembershipProgram(Model):
     tier_window = fields.CharEnumField(
         TierWindow, max_length=20, default=TierWindow.ROLLING_12_MONTHS
     )
+    # What the ladder's thresholds measure over the window (one basis for the whole ladder,
+    # so members are compared on one scale).
+    tier_basis = fields.CharEnumField(TierBasis, max_length=12, default=TierBasis.SPEND)
     downgrade_grace_days = fields.IntField(default=30)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -80,6 +90,8 @@ class Tier(Model):
     rank = fields.IntField(unique=True)
     # Qualifying spend (goods paid, in the program's currency units) over the window.
     threshold = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # Qualifying points over the window, for a ladder on the POINTS basis.
+    threshold_points = fields.IntField(default=0)
     discount_percent = fields.DecimalField(max_digits=5, decimal_places=2, default=0)
     # Empty: the tier discount applies to every product; else only below these categories.
     discount_category_ids: fields.Field[list[int]] = fields.JSONField(default=list)
@@ -167,6 +179,8 @@ class PointsLot(Model):
     available_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     expiring_notified = fields.BooleanField(default=False)
+    # When the points were earned (an order's payment, the occasion): what tier windows read.
+    earned_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     user_id: int
@@ -178,6 +192,7 @@ class PointsLot(Model):
             Index(fields=("user_id", "expires_at")),
             Index(fields=("order_id",)),
             Index(fields=("expires_at", "remaining")),
+            Index(fields=("user_id", "earned_at")),
         ]
 
 
@@ -335,3 +350,44 @@ class Referral(Model):
 
     class Meta:
         table = "membership_referral"
+
+
+class WithholdingStatus(StrEnum):
+    # Points taken back, the refund not yet answered by the payment provider.
+    PENDING = "pending"
+    # The refund went through: the reversal stands.
+    APPLIED = "applied"
+    # The refund was refused: the points were put back.
+    RELEASED = "released"
+
+
+class PointsWithholding(Model):
+    """A refund's reversal of its order's points under REDUCE_REFUND, made before the payment
+    provider is asked (so no checkout spends those points meanwhile) and kept only if the
+    refund goes through: what it did per lot, so a refused refund puts exactly that back."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "shopgraph.User", related_name="points_withholdings", on_delete=fields.CASCADE
+    )
+    order_id = fields.IntField()
+    # "<order id>:<the refund request's key>" ("12:cancel-12", or its idempotency key).
+    key = fields.CharField(max_length=120, unique=True)
+    status = fields.CharEnumField(
+        WithholdingStatus, max_length=10, default=WithholdingStatus.PENDING
+    )
+    extent_full = fields.BooleanField(default=False)
+    extent_share = fields.DecimalField(max_digits=12, decimal_places=8, default=0)
+    # [lot id, points taken from the lot, points its `reversed` rose by] per lot.
+    lots: fields.Field[list[list[int]]] = fields.JSONField(default=list)
+    shortfall = fields.IntField(default=0)
+    owed = fields.IntField(default=0)
+    value = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    created_at = fields.DatetimeField()
+    settled_at = fields.DatetimeField(null=True)
+
+    user_id: int
+
+    class Meta:
+        table = "points_withholding"
+        indexes = [Index(fields=("order_id",))]

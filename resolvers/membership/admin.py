@@ -47,6 +47,16 @@ async def update_terms(info: Info, change: terms.TermsChange, *, reason: str) ->
     return await terms.update(change=change, staff_id=staff.id, reason=reason)
 
 
+async def correct_birthday(
+    info: Info, *, user_id: int, month: int, day: int, reason: str
+) -> MemberAccount:
+    staff = require_permission(info, Permission.MANAGE_MEMBERSHIP)
+    with actors.acting_as(actors.staff(staff.id)):
+        return await admin.correct_birthday(
+            user_id=user_id, month=month, day=day, staff_id=staff.id, reason=reason
+        )
+
+
 async def set_birthday(info: Info, *, month: int, day: int) -> MemberAccount:
     """The signed-in customer's own birthday (set once)."""
     user = viewer(info)

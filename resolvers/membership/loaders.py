@@ -1,5 +1,5 @@
 """Per-request DataLoaders for membership: accounts, standings (balances and expiring lots)
-and qualifying spend by user, tiers and ledger entries by id."""
+and qualifying spend and points by user, tiers and ledger entries by id."""
 
 from __future__ import annotations
 
@@ -38,13 +38,14 @@ class Standing:
 
 
 class MembershipLoaders:
-    """Per-request loaders: account, standing and qualifying spend by user, tiers by id."""
+    """Per-request loaders: account, standing, qualifying spend and points by user, tiers."""
 
     def __init__(self) -> None:
         self.now = clock.now()
         self.account_by_user_id = DataLoader(load_fn=self._accounts)
         self.standing_by_user_id = DataLoader(load_fn=self._standings)
         self.spend_by_user_id = DataLoader(load_fn=self._spend)
+        self.points_by_user_id = DataLoader(load_fn=self._points)
         self.birthday_rewards_by_user_id = DataLoader(load_fn=self._birthday_rewards)
         self.tier_by_id = ByIdLoader(Tier)
         self.entry_by_id = ByIdLoader(PointsEntry)
@@ -93,6 +94,22 @@ class MembershipLoaders:
         )
         totals = {row["user_id"]: Decimal(row["total"] or 0) for row in rows}
         return [totals.get(key, Decimal(0)) for key in keys]
+
+    async def _points(self, keys: Sequence[int]) -> list[int]:
+        start = tiers.window_start(await self.terms(), self.now)
+        rows = await (
+            PointsLot.filter(
+                user_id__in=list(set(keys)),
+                rule_id__isnull=False,
+                earned_at__gt=start,
+                earned_at__lte=self.now,
+            )
+            .group_by("user_id")
+            .annotate(earned=Sum("points"), taken=Sum("reversed"))
+            .values("user_id", "earned", "taken")
+        )
+        totals = {row["user_id"]: int(row["earned"] or 0) - int(row["taken"] or 0) for row in rows}
+        return [totals.get(key, 0) for key in keys]
 
     async def _birthday_rewards(self, keys: Sequence[int]) -> list[list[BirthdayReward]]:
         """Each member's birthday rewards of the last 13 months, newest first."""

@@ -70,7 +70,10 @@ class TierInput:
     code: str
     name: str
     rank: int
-    threshold: Decimal
+    threshold: Decimal = strawberry.field(description="Entry spend (a SPEND ladder).")
+    threshold_points: int = strawberry.field(
+        default=0, description="Entry qualifying points (a POINTS ladder)."
+    )
     discount_percent: Decimal = Decimal(0)
     free_delivery_from: Decimal | None = None
     points_multiplier: Decimal = Decimal(1)
@@ -96,7 +99,7 @@ def _reason(reason: str) -> None:
         raise error(Code.REASON_REQUIRED, "Say why, in 1-300 characters.", field="reason")
 
 
-def _user_pk(gid: relay.GlobalID) -> int:
+def user_pk(gid: relay.GlobalID) -> int:
     pk = node_pk(gid.node_id) if gid.type_name == "User" else None
     if pk is None:
         raise error(Code.INVALID_ID, "Give a User ID.", field="userId")
@@ -112,7 +115,7 @@ class MembershipMutation:
         try:
             available = await resolve.adjust(
                 info,
-                user_id=_user_pk(input.user_id),
+                user_id=user_pk(input.user_id),
                 points=input.points,
                 reason=input.reason,
                 idempotency_key=(input.idempotency_key or "")[:80] or None,
@@ -164,6 +167,7 @@ class MembershipMutation:
                 name=input.name,
                 rank=input.rank,
                 threshold=input.threshold,
+                threshold_points=input.threshold_points,
                 discount_percent=input.discount_percent,
                 free_delivery_from=input.free_delivery_from,
                 points_multiplier=input.points_multiplier,

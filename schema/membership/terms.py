@@ -17,7 +17,8 @@ from resolvers.context import Info
 from resolvers.membership import admin as resolve
 from resolvers.membership import queries
 from schema.connections import CountedConnection
-from schema.membership.types import Membership, MembershipError
+from schema.membership.mutations import user_pk
+from schema.membership.types import Membership, MembershipError, TierBasis
 from schema.payloads import payload_errors
 from services.errors import DomainError, DomainErrors
 from services.membership import rules, terms
@@ -61,6 +62,9 @@ class MembershipProgramType:
     )
     shortfall_policy: ShortfallPolicy  # type: ignore[valid-type]
     tier_window: TierWindow  # type: ignore[valid-type]
+    tier_basis: TierBasis = strawberry.field(  # type: ignore[valid-type]
+        description="What the tiers' entry thresholds measure over the window."
+    )
     downgrade_grace_days: int = strawberry.field(
         description="Days after the review date before a tier goes down."
     )
@@ -79,6 +83,7 @@ class MembershipProgramType:
             expiring_notice_days=row.expiring_notice_days,
             shortfall_policy=m.ShortfallPolicy(row.shortfall_policy),
             tier_window=m.TierWindow(row.tier_window),
+            tier_basis=m.TierBasis(row.tier_basis),
             downgrade_grace_days=row.downgrade_grace_days,
         )
 
@@ -104,6 +109,11 @@ class MembershipProgramInput:
     expiring_notice_days: int | None = None
     shortfall_policy: ShortfallPolicy | None = None  # type: ignore[valid-type]
     tier_window: TierWindow | None = None  # type: ignore[valid-type]
+    tier_basis: TierBasis | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="Measure tiers on spend or points (set each tier's `thresholdPoints` "
+        "before switching to POINTS).",
+    )
     downgrade_grace_days: int | None = None
     reason: str = strawberry.field(description="Why the terms change (audit trail).")
 
@@ -117,6 +127,21 @@ class MembershipProgramPayload:
 @strawberry.type
 class MembershipBirthdayPayload:
     membership: Membership | None
+    errors: list[MembershipError]
+
+
+@strawberry.input(description="Staff: set or correct a member's birthday (no year), saying why.")
+class BirthdayCorrectionInput:
+    user_id: relay.GlobalID = strawberry.field(description="The customer (a User ID).")
+    month: int = strawberry.field(description="1-12.")
+    day: int = strawberry.field(description="1-31, a day of that month (29 February allowed).")
+    reason: str = strawberry.field(description="Why (1-300 characters; in the audit trail).")
+
+
+@strawberry.type
+class BirthdayCorrectionPayload:
+    month: int | None = strawberry.field(description="The member's birthday month after.")
+    day: int | None = strawberry.field(description="The member's birthday day after.")
     errors: list[MembershipError]
 
 
@@ -188,6 +213,7 @@ class MembershipTermsMutation:
             expiring_notice_days=input.expiring_notice_days,
             shortfall_policy=input.shortfall_policy,
             tier_window=input.tier_window,
+            tier_basis=input.tier_basis,
             downgrade_grace_days=input.downgrade_grace_days,
         )
         try:
@@ -210,3 +236,24 @@ class MembershipTermsMutation:
         except (DomainError, DomainErrors) as problem:
             return MembershipBirthdayPayload(membership=None, errors=_errors(problem))
         return MembershipBirthdayPayload(membership=Membership(user_id=account.user_id), errors=[])
+
+    @strawberry.mutation(
+        description="Staff (MANAGE_MEMBERSHIP): set or correct a member's birthday, saying why "
+        "(audit trail). A birthday reward already given this year is not given again."
+    )
+    async def membership_correct_birthday(
+        self, info: Info, input: BirthdayCorrectionInput
+    ) -> BirthdayCorrectionPayload:
+        try:
+            account = await resolve.correct_birthday(
+                info,
+                user_id=user_pk(input.user_id),
+                month=input.month,
+                day=input.day,
+                reason=input.reason,
+            )
+        except (DomainError, DomainErrors) as problem:
+            return BirthdayCorrectionPayload(month=None, day=None, errors=_errors(problem))
+        return BirthdayCorrectionPayload(
+            month=account.birth_month, day=account.birth_day, errors=[]
+        )

@@ -40,6 +40,15 @@ EarningRuleKind = strawberry.enum(
 )
 
 
+TierBasis = strawberry.enum(
+    m.TierBasis,
+    name="TierBasis",
+    description="What the tier ladder measures over its window: SPEND (goods paid, less "
+    "refunds) or POINTS (points earning rules gave, less those reversed; staff adjustments "
+    "and expiry do not count).",
+)
+
+
 @strawberry.type(description="A failed membership operation: which input field and why.")
 class MembershipError:
     field: str | None = strawberry.field(description="The input field at fault, or null.")
@@ -53,7 +62,12 @@ class TierType:
     name: str
     rank: int = strawberry.field(description="Higher is better.")
     threshold: Decimal = strawberry.field(
-        description="Qualifying spend (goods paid, less refunds) over the program's window."
+        description="Qualifying spend (goods paid, less refunds) over the program's window: "
+        "the entry threshold when the program's `tierBasis` is SPEND."
+    )
+    threshold_points: int = strawberry.field(
+        description="Qualifying points over the program's window: the entry threshold when "
+        "the program's `tierBasis` is POINTS."
     )
     discount_percent: Decimal = strawberry.field(description="Off eligible products.")
     free_delivery_from: Decimal | None = strawberry.field(
@@ -75,6 +89,7 @@ class TierType:
             name=row.name,
             rank=row.rank,
             threshold=Decimal(row.threshold),
+            threshold_points=row.threshold_points,
             discount_percent=Decimal(row.discount_percent),
             free_delivery_from=(
                 Decimal(row.free_delivery_from) if row.free_delivery_from is not None else None
@@ -194,7 +209,14 @@ class Membership:
     async def qualifying_spend(self, info: Info) -> Decimal:
         return await info.context.loaders.membership.spend_by_user_id.load(self.user_id)
 
-    @strawberry.field(description="The next tier up and the spend it still needs.")
+    @strawberry.field(
+        description="Points earning rules gave within the program's window, less those "
+        "reversed (what a POINTS ladder measures)."
+    )
+    async def qualifying_points(self, info: Info) -> int:
+        return await info.context.loaders.membership.points_by_user_id.load(self.user_id)
+
+    @strawberry.field(description="The next tier up and the spend or points it still needs.")
     async def next_tier(self, info: Info) -> TierProgress | None:
         loaders = info.context.loaders.membership
         account = await loaders.account_by_user_id.load(self.user_id)
@@ -203,9 +225,20 @@ class Membership:
         upcoming = next((t for t in ladder if t.rank > rank), None)
         if upcoming is None:
             return None
+        basis = m.TierBasis((await loaders.terms()).tier_basis)
+        if basis == m.TierBasis.POINTS:
+            points = await loaders.points_by_user_id.load(self.user_id)
+            return TierProgress(
+                tier=TierType.from_model(upcoming),
+                basis=basis,
+                spend_needed=None,
+                points_needed=max(upcoming.threshold_points - points, 0),
+            )
         spend = await loaders.spend_by_user_id.load(self.user_id)
         needed = max(Decimal(upcoming.threshold) - spend, Decimal(0)).quantize(Decimal("0.01"))
-        return TierProgress(tier=TierType.from_model(upcoming), spend_needed=needed)
+        return TierProgress(
+            tier=TierType.from_model(upcoming), basis=basis, spend_needed=needed, points_needed=None
+        )
 
     @strawberry.field(description="Available, pending and owed points.")
     async def balances(self, info: Info) -> PointsBalances:
@@ -281,7 +314,13 @@ class BirthdayRewardType:
 @strawberry.type(description="A tier still to reach.")
 class TierProgress:
     tier: TierType
-    spend_needed: Decimal
+    basis: TierBasis  # type: ignore[valid-type]
+    spend_needed: Decimal | None = strawberry.field(
+        description="Spend still needed (SPEND basis); null on a POINTS ladder."
+    )
+    points_needed: int | None = strawberry.field(
+        description="Qualifying points still needed (POINTS basis); null on a SPEND ladder."
+    )
 
 
 def membership_of(info: Info, user_id: int) -> Membership | None:

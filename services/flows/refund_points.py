@@ -1,6 +1,8 @@
-"""A refund meets points already spent: under the REDUCE_REFUND policy, membership reverses
-the order's points inside the refund's own transaction (order row locked, then the member's)
-and the refund pays that much less. Orders reach membership's refunds only through here."""
+"""A refund meets points already spent: under the REDUCE_REFUND policy, membership takes the
+order's points back inside the refund's own transaction (order row locked, then the
+member's) and the refund pays that much less; once the payment provider has answered, the
+withholding is kept (the refund went through) or undone (it was refused). Orders reach
+membership's refunds only through here."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ async def withhold(
     currency: str,
 ) -> Decimal:
     """What a refund of `amount` keeps back for points its lines earned and the customer has
-    already spent (0 for guests and under NEGATIVE_BALANCE)."""
+    already spent (0 for guests and under NEGATIVE_BALANCE); pending until `settle`."""
     if user_id is None:
         return Decimal("0.00")
     return await membership.withhold_for_refund(
@@ -34,3 +36,9 @@ async def withhold(
         key=key,
         currency=currency,
     )
+
+
+async def settle(*, order_id: int, key: str, succeeded: bool) -> Decimal:
+    """The order's refund request `key` went through or was refused: keep or undo what it
+    withheld. Returns the money no longer withheld (a refused refund's)."""
+    return await membership.settle_withholding(order_id=order_id, key=key, succeeded=succeeded)

@@ -16,10 +16,10 @@ from services.membership.reversal import (
     reverse_order,
     shortfall_preview,
     withheld_for_order,
-    withhold_for_refund,
 )
 from services.membership.spending import Quote, quote, spend_for_order
 from services.membership.tiers import evaluate as evaluate_tier
+from services.membership.withholding import settle_withholding, withhold_for_refund
 
 __all__ = [
     "Extent",
@@ -35,6 +35,7 @@ __all__ = [
     "preview_for_goods",
     "quote",
     "reverse_order",
+    "settle_withholding",
     "shortfall_preview",
     "spend_for_order",
     "withheld_for_order",

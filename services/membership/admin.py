@@ -1,5 +1,6 @@
-"""Staff operations, always with a reason: manual point adjustments (in the ledger) and
-changes of earning rules and tiers (in the audit trail, with what changed)."""
+"""Staff operations, always with a reason: manual point adjustments (in the ledger),
+changes of earning rules and tiers and corrections of a member's birthday (in the audit
+trail, with what changed)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from models.accounts import User
-from models.membership import EarningRule, EntryKind, Tier
+from models.membership import EarningRule, EntryKind, MemberAccount, Tier
 from services import clock
-from services.membership import audit, ledger, lots, rules, tiers
+from services.membership import audit, birthdays, ledger, lots, rules, tiers
 from services.membership.errors import MembershipErrorCode, error
 from services.transactions import transaction
 
@@ -121,3 +122,30 @@ async def save_tier(*, spec: tiers.TierSpec, staff_id: int | None, reason: str) 
             changes=changes,
         )
     return tier
+
+
+async def correct_birthday(
+    *, user_id: int, month: int, day: int, staff_id: int | None, reason: str
+) -> MemberAccount:
+    """Set or correct a member's birthday, audited with what it was. A reward already given
+    this year stays the only one (the reward row is unique per person and year)."""
+    reason = audit.clean_reason(reason)
+    birthdays.check_birthday(month=month, day=day)
+    if not await User.exists(id=user_id):
+        raise error(C.MEMBER_NOT_FOUND, "There is no such customer.", field="userId")
+    async with transaction(), ledger.changing(user_id) as account:
+        before = (
+            f"{account.birth_month:02d}-{account.birth_day:02d}"
+            if account.birth_month is not None and account.birth_day is not None
+            else None
+        )
+        account.birth_month, account.birth_day = month, day
+        await account.save(update_fields=["birth_month", "birth_day", "updated_at"])
+        await audit.record(
+            staff_id=staff_id,
+            action="birthday.correct",
+            subject=f"member:{user_id}",
+            reason=reason,
+            changes={"birthday": {"from": before, "to": f"{month:02d}-{day:02d}"}},
+        )
+    return account

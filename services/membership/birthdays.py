@@ -43,14 +43,19 @@ class Person:
         return f"user:{self.user_id}" if self.person == "member" else self.person
 
 
-async def set_birthday(*, user_id: int, month: int, day: int) -> MemberAccount:
-    """Record the member's birthday (no year). Set once: a birthday that could be moved
-    would earn again; staff correct a mistake."""
+def check_birthday(*, month: int, day: int) -> None:
+    """BIRTHDAY_INVALID unless month and day make a date of some year."""
     if not 1 <= month <= 12:
         raise error(C.BIRTHDAY_INVALID, "Give a month from 1 to 12.", field="month")
     # 2024 is a leap year: 29 February is a birthday (rewarded on 28 February otherwise).
     if not 1 <= day <= calendar.monthrange(2024, month)[1]:
         raise error(C.BIRTHDAY_INVALID, "That day is not in that month.", field="day")
+
+
+async def set_birthday(*, user_id: int, month: int, day: int) -> MemberAccount:
+    """Record the member's birthday (no year). Set once: a birthday that could be moved
+    would earn again; staff correct a mistake."""
+    check_birthday(month=month, day=day)
     async with transaction(), ledger.changing(user_id) as account:
         if account.birth_month is not None and (account.birth_month, account.birth_day) != (
             month,

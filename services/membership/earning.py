@@ -11,9 +11,16 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from tortoise import connections
 
-from models.membership import EntryKind, MemberAccount, QualifyingSpend, RuleKind, Tier
+from models.membership import (
+    EntryKind,
+    MemberAccount,
+    QualifyingSpend,
+    RuleKind,
+    Tier,
+    TierBasis,
+)
 from services import clock
-from services.membership import ledger, lots, rules
+from services.membership import ledger, lots, rules, tiers
 from services.sql import insert_once
 from services.transactions import transaction
 
@@ -99,6 +106,7 @@ async def earn_for_order(
                 order_id=order_id,
                 order_line_id=line.line_id,
                 quantity=line.quantity,
+                earned_at=paid_at,
             )
             allocations.append((lot.id, points))
             total += points
@@ -169,6 +177,7 @@ async def earn_once(
             rule_id=rule.id,
             multiplier=factor,
             reference=reference,
+            earned_at=at,
         )
         await ledger.record(
             user_id=user_id,
@@ -180,6 +189,8 @@ async def earn_once(
             allocations=[(lot.id, points)],
             event={"ruleId": rule.id},
         )
+    if terms.tier_basis == TierBasis.POINTS:  # these points count towards a tier: upgrade now
+        await tiers.evaluate(user_id=user_id, at=at)
     return Earned(points)
 
 

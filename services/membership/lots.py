@@ -29,8 +29,10 @@ async def create(
     order_id: int | None = None,
     order_line_id: int | None = None,
     quantity: int = 0,
+    earned_at: datetime | None = None,
 ) -> tuple[PointsLot, int]:
-    """A new lot; points the member owes (a past shortfall) are repaid from it first.
+    """A new lot, earned at `earned_at` (default now); points the member owes (a past
+    shortfall) are repaid from it first.
 
     Returns the lot and the points that went to repay the debt.
     """
@@ -47,6 +49,7 @@ async def create(
         quantity=quantity,
         available_at=available_at,
         expires_at=expires_at,
+        earned_at=earned_at or clock.now(),
     )
     if repaid:
         account.debt -= repaid

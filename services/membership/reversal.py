@@ -54,6 +54,9 @@ class Reversed:
     shortfall: int
     restored: int
     withheld: Decimal = Decimal("0.00")
+    owed: int = 0
+    # (lot id, points taken from it, points its `reversed` rose by) per lot touched.
+    lots: tuple[tuple[int, int, int], ...] = ()
 
 
 async def shortfall_preview(
@@ -80,6 +83,7 @@ async def reverse_order(
     key: str,
     currency: str = "EUR",
     withhold_up_to: Decimal | None = None,
+    lots_only: bool = False,
 ) -> Reversed:
     """Bring the order's points to `extent`: take back earned points, record any shortfall
     (points already spent), return spent points, and lower the qualifying spend.
@@ -88,6 +92,9 @@ async def reverse_order(
     only when the caller is the refund itself and the program says REDUCE_REFUND; otherwise,
     and for what the refund is too small to cover, the money has gone or goes anyway and the
     member owes the points (debt): a shortfall is never hidden.
+
+    `lots_only` leaves spent points and qualifying spend for later (a refund not yet
+    answered: they follow when it goes through, by the same targets).
     """
     key = f"order:{order_id}:{key}"
     async with transaction(), ledger.changing(user_id) as account:
@@ -96,7 +103,8 @@ async def reverse_order(
             withhold_up_to is not None and terms.shortfall_policy == ShortfallPolicy.REDUCE_REFUND
         )
         taken: list[tuple[int, int]] = []
-        shortfall = 0
+        moved: list[tuple[int, int, int]] = []
+        shortfall = owed = 0
         for lot in await PointsLot.filter(order_id=order_id, user_id=user_id).order_by("id"):
             target = rules.whole_points(
                 Decimal(lot.points) * extent.of_line(lot.order_line_id, lot.quantity)
@@ -107,6 +115,7 @@ async def reverse_order(
             held = await lots.cancel(lot, due)
             if held:
                 taken.append((lot.id, -held))
+            moved.append((lot.id, held, due))
             shortfall += due - held
         if taken:
             await ledger.record(
@@ -141,13 +150,17 @@ async def reverse_order(
                 value=value,
                 event={"policy": terms.shortfall_policy.value, "value": value, "owed": owed},
             )
-        restored = await _restore(user_id, order_id, extent, key)
-        await _lower_spend(user_id, order_id, extent, key)
+        restored = 0
+        if not lots_only:
+            restored = await _restore(user_id, order_id, extent, key)
+            await _lower_spend(user_id, order_id, extent, key)
     return Reversed(
         reversed=-sum(n for _, n in taken),
         shortfall=shortfall,
         restored=restored,
         withheld=value or Decimal("0.00"),
+        owed=owed,
+        lots=tuple(moved),
     )
 
 
@@ -157,50 +170,6 @@ async def withheld_for_order(order_id: int) -> Decimal:
         order_id=order_id, kind=EntryKind.SHORTFALL, value__isnull=False
     ).values_list("value", flat=True)
     return sum((Decimal(v) for v in rows), Decimal("0.00"))
-
-
-async def withhold_for_refund(
-    *,
-    user_id: int,
-    order_id: int,
-    order_value: Decimal,
-    captured: Decimal,
-    refunded: Decimal,
-    amount: Decimal,
-    key: str,
-    currency: str,
-) -> Decimal:
-    """Inside a refund's transaction (its order row locked): under REDUCE_REFUND, reverse the
-    order's points to where this refund of `amount` brings it and return the value of the
-    points already spent, which the refund withholds. Zero under NEGATIVE_BALANCE (the
-    reversal then follows `order.refunded`).
-
-    `refunded` is money refunded or being refunded before this refund; what earlier refunds
-    withheld counts as refunded too, so the extent is the same as if nothing was withheld
-    (and the `order.refunded` consumer, which adds it back the same way, finds nothing more
-    to do). The same `key` again withholds what it did the first time, once.
-    """
-    if (await rules.program()).shortfall_policy != ShortfallPolicy.REDUCE_REFUND:
-        return Decimal("0.00")
-    entry = await ledger.find(f"order:{order_id}:refund:{key}:shortfall")
-    if entry is not None:
-        return Decimal(entry.value or 0)
-    before = refunded + await withheld_for_order(order_id)
-    after = before + amount
-    extent = (
-        Extent(full=True)
-        if after >= captured
-        else Extent(share=after / order_value if order_value > 0 else Decimal(0))
-    )
-    result = await reverse_order(
-        user_id=user_id,
-        order_id=order_id,
-        extent=extent,
-        key=f"refund:{key}",
-        currency=currency,
-        withhold_up_to=amount,
-    )
-    return result.withheld
 
 
 async def _restore(user_id: int, order_id: int, extent: Extent, key: str) -> int:

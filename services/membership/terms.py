@@ -1,8 +1,8 @@
 """Staff changes of the program's terms: what a point is worth, the minimum to redeem, the
 largest share of an order points may pay, the pending days (the return window purchase
-points wait out), expiry and its notice, the shortfall policy, the tier window and the
-downgrade grace. Each change is checked, saved under the program row's lock and audited
-with its reason, before and after.
+points wait out), expiry and its notice, the shortfall policy, the tier window, what the
+tiers are measured on (spend or points) and the downgrade grace. Each change is checked,
+saved under the program row's lock and audited with its reason, before and after.
 
 Terms apply from the change on: lots already earned keep their availability and expiry
 dates (a rule change never changes points already earned).
@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from models.membership import MembershipProgram, ShortfallPolicy, TierWindow
+from models.membership import MembershipProgram, ShortfallPolicy, TierBasis, TierWindow
 from services.membership import audit, rules
 from services.membership.errors import MembershipErrorCode, error
 from services.transactions import transaction
@@ -37,6 +37,7 @@ class TermsChange:
     expiring_notice_days: int | None = None
     shortfall_policy: ShortfallPolicy | None = None
     tier_window: TierWindow | None = None
+    tier_basis: TierBasis | None = None
     downgrade_grace_days: int | None = None
 
 
@@ -101,6 +102,7 @@ def check(change: TermsChange, current: MembershipProgram) -> dict[str, Any]:
         "expiring_notice_days",
         "shortfall_policy",
         "tier_window",
+        "tier_basis",
         "downgrade_grace_days",
     ):
         value = getattr(change, name)

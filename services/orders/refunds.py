@@ -85,13 +85,16 @@ async def refund_order(
                 if pay > 0
                 else []
             )
+            if not planned:  # all of it kept back: no provider to wait for
+                await refund_points.settle(order_id=order.id, key=key, succeeded=True)
     await _settle(planned)
     return await Order.get(id=order_id)
 
 
 async def _withhold(order: Order, state: settlement.Money, amount: Decimal, key: str) -> Decimal:
     """What the refund keeps back for earned points already spent (membership's
-    REDUCE_REFUND policy), noted on the order's timeline; under its row lock."""
+    REDUCE_REFUND policy), noted on the order's timeline; under its row lock. Kept if the
+    refund goes through, undone if the provider refuses it (`settlement._settle_points`)."""
     withheld = await refund_points.withhold(
         user_id=order.user_id,
         order_id=order.id,
@@ -162,6 +165,8 @@ async def cancel_order(
             if refundable > 0
             else []
         )
+        if not planned:
+            await refund_points.settle(order_id=order.id, key=f"cancel-{order.id}", succeeded=True)
         voids = await settlement.plan_voids(order=order)
         text = message or "Cancelled" + (f": {reason}" if reason else ".")
         if refundable > 0:

@@ -18,6 +18,7 @@ from tortoise.expressions import F
 
 from models.orders import Order, OrderStatus, Payment, PaymentStatus, Refund, RefundStatus
 from services.errors import DomainError
+from services.flows import refund_points
 from services.orders import emission, lifecycle
 from services.orders.errors import OrderErrorCode, error
 from services.orders.fulfilment import locked_order
@@ -138,6 +139,7 @@ async def _record_refund(refund: Refund, result: ProviderResult) -> DomainError 
         if not moved:
             return None  # settled meanwhile (e.g. by recovery)
         refund.status = status
+        await _settle_points(order, refund, succeeded=result.success)
         if not result.success:
             await lifecycle.record_event(
                 order,
@@ -165,6 +167,35 @@ async def _record_refund(refund: Refund, result: ProviderResult) -> DomainError 
         await payment.save(update_fields=["refunded_amount", "status", "updated_at"])
         await _account(order, amount, reason=refund.reason)
     return None
+
+
+def request_key(refund: Refund) -> str:
+    """The key of the refund request a refund row belongs to (rows are "<key>:<payment>")."""
+    return (refund.idempotency_key or f"refund-{refund.id}").rsplit(":", 1)[0]
+
+
+async def _settle_points(order: Order, refund: Refund, *, succeeded: bool) -> None:
+    """Keep what the request withheld for spent points once a refund of it went through;
+    undo it when refused, unless another refund of the same request already went through."""
+    key = request_key(refund)
+    if (
+        not succeeded
+        and await Refund.filter(
+            payment__order_id=order.id,
+            idempotency_key__startswith=f"{key}:",
+            status=RefundStatus.SUCCEEDED,
+        ).exists()
+    ):
+        return
+    released = await refund_points.settle(order_id=order.id, key=key, succeeded=succeeded)
+    if released > 0:
+        await lifecycle.record_event(
+            order,
+            "points_withholding_released",
+            f"The refund was refused: the {released:.2f} {order.currency} kept back for spent "
+            "points is no longer kept back, and the points taken back for it are restored",
+            data={"released": str(released)},
+        )
 
 
 async def _account(order: Order, amount: Decimal, *, reason: str) -> None:

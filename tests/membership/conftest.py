@@ -62,7 +62,8 @@ async def terms() -> AsyncIterator[Callable[..., Awaitable[MembershipProgram]]]:
         name: getattr(original, name)
         for name in (
             "point_values", "min_redeem", "max_share", "pending_days", "expiry_days",
-            "expiring_notice_days", "shortfall_policy", "tier_window", "downgrade_grace_days",
+            "expiring_notice_days", "shortfall_policy", "tier_window", "tier_basis",
+            "downgrade_grace_days",
         )
     }  # fmt: skip
 

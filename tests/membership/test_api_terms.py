@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from models.accounts import Permission
-from models.membership import MembershipAudit, PointsLot, ShortfallPolicy
+from models.membership import MemberAccount, MembershipAudit, PointsLot, ShortfallPolicy
 from services import clock
-from services.membership import PaidLine, admin, quote
+from services.events.ids import global_id
+from services.membership import PaidLine, admin, quote, tiers
 from tests.factories import auth_headers, create_user
 from tests.membership.conftest import earn
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("app")
 
 PROGRAM = """
 { membershipProgram { pointValues { currency value } minRedeem maxShare pendingDays
-  expiryDays expiringNoticeDays shortfallPolicy tierWindow downgradeGraceDays } }
+  expiryDays expiringNoticeDays shortfallPolicy tierWindow tierBasis downgradeGraceDays } }
 """
 UPDATE = """
 mutation Terms($input: MembershipProgramInput!) {
@@ -202,3 +203,96 @@ async def test_membership_staff_read_the_audit_trail_newest_first(gql: Any, term
         ("first", 120),
     ]
     assert newest[0]["action"] == "terms.update" and newest[0]["staffId"]
+
+
+CORRECT_BIRTHDAY = """
+mutation Correct($input: BirthdayCorrectionInput!) {
+  membershipCorrectBirthday(input: $input) { month day errors { field code } }
+}
+"""
+
+
+async def test_staff_correct_a_birthday_with_a_reason_audited(gql: Any) -> None:
+    member = await create_user()
+    await gql(BIRTHDAY, {"month": 3, "day": 9}, **auth_headers(member))
+    staff_id, staff = await _staff()
+    given = {"userId": global_id("User", member.id), "month": 3, "day": 19, "reason": "Typo"}
+
+    denied = await gql(CORRECT_BIRTHDAY, {"input": given}, **auth_headers(await create_user()))
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    no_reason = await gql(CORRECT_BIRTHDAY, {"input": {**given, "reason": " "}}, **staff)
+    assert no_reason["data"]["membershipCorrectBirthday"]["errors"] == [
+        {"field": "reason", "code": "REASON_REQUIRED"}
+    ]
+    bad_day = await gql(CORRECT_BIRTHDAY, {"input": {**given, "day": 32}}, **staff)
+    assert bad_day["data"]["membershipCorrectBirthday"]["errors"] == [
+        {"field": "day", "code": "BIRTHDAY_INVALID"}
+    ]
+    nobody = {**given, "userId": global_id("User", 2_000_000_000)}
+    missing = await gql(CORRECT_BIRTHDAY, {"input": nobody}, **staff)
+    assert missing["data"]["membershipCorrectBirthday"]["errors"][0]["code"] == "MEMBER_NOT_FOUND"
+    account = await MemberAccount.get(user_id=member.id)
+    assert (account.birth_month, account.birth_day) == (3, 9)
+    assert not await MembershipAudit.filter(action="birthday.correct").exists()
+
+    done = (await gql(CORRECT_BIRTHDAY, {"input": given}, **staff))["data"]
+    assert done["membershipCorrectBirthday"] == {"month": 3, "day": 19, "errors": []}
+    await account.refresh_from_db()
+    assert (account.birth_month, account.birth_day) == (3, 19)
+    row = await MembershipAudit.get(action="birthday.correct", subject=f"member:{member.id}")
+    assert (row.staff_id, row.reason) == (staff_id, "Typo")
+    assert row.changes == {"birthday": {"from": "03-09", "to": "03-19"}}
+
+
+POINTS_LADDER_ME = """
+{ me { membership { tier { code } qualifyingSpend qualifyingPoints
+  nextTier { tier { code thresholdPoints } basis spendNeeded pointsNeeded } } } }
+"""
+
+
+async def test_staff_put_the_ladder_on_points_and_members_see_points_to_go(
+    gql: Any, terms, ladder, rule
+) -> None:
+    await terms(pending_days=0)
+    await rule(points_per_unit=Decimal(3))
+    _, staff = await _staff()
+    for code, name, rank, points in (("silver", "Silver", 1, 300), ("gold", "Gold", 2, 900)):
+        saved = await gql(SAVE_TIER, {"input": {
+            "code": code, "name": name, "rank": rank, "threshold": "1000",
+            "thresholdPoints": points, "reason": "points ladder",
+        }}, **staff)  # fmt: skip
+        assert saved["data"]["membershipSaveTier"]["errors"] == []
+    bad = await gql(SAVE_TIER, {"input": {
+        "code": "gold", "name": "Gold", "rank": 2, "threshold": "0", "thresholdPoints": -1,
+        "reason": "oops",
+    }}, **staff)  # fmt: skip
+    assert bad["data"]["membershipSaveTier"]["errors"] == [
+        {"field": "thresholdPoints", "code": "TIER_INVALID"}
+    ]
+    member = await create_user()
+    await earn(member.id, PaidLine(1, 1, Decimal("120.00")))  # 360 points, 120 of spend
+
+    # On spend (the default) 120 of 1,000 reaches nothing
+    me = (await gql(POINTS_LADDER_ME, **auth_headers(member)))["data"]["me"]["membership"]
+    assert me["nextTier"] == {
+        "tier": {"code": "member", "thresholdPoints": 0}, "basis": "SPEND",
+        "spendNeeded": "0.00", "pointsNeeded": None,
+    }  # fmt: skip
+    changed = await gql(
+        UPDATE, {"input": {"tierBasis": "POINTS", "reason": "Tiers follow points"}}, **staff
+    )
+    assert changed["data"]["membershipUpdateProgram"]["errors"] == []
+    assert (await gql(PROGRAM))["data"]["membershipProgram"]["tierBasis"] == "POINTS"
+    row = await MembershipAudit.filter(action="terms.update").order_by("-id").first()
+    assert row is not None and row.changes["tier_basis"] == {"from": "spend", "to": "points"}
+
+    # The daily review moves the member on points: Silver (360 of 300), 540 to Gold
+    await tiers.review_all()
+    me = (await gql(POINTS_LADDER_ME, **auth_headers(member)))["data"]["me"]["membership"]
+    assert me == {
+        "tier": {"code": "silver"}, "qualifyingSpend": "120.00", "qualifyingPoints": 360,
+        "nextTier": {
+            "tier": {"code": "gold", "thresholdPoints": 900}, "basis": "POINTS",
+            "spendNeeded": None, "pointsNeeded": 540,
+        },
+    }  # fmt: skip

@@ -19,7 +19,7 @@ from services import clock
 from services.errors import DomainError
 from services.events.runtime import WORKER_JOBS
 from services.flows import birthdays as birthday_pass
-from services.membership import birthdays
+from services.membership import admin, birthdays
 from services.periodic import run_every
 from tests.conftest import using_postgres
 from tests.factories import create_child_profile, create_user, create_variant
@@ -218,3 +218,22 @@ async def test_the_worker_job_repeats_the_pass_and_survives_a_failed_one(caplog)
         await job
     assert len(calls) >= 3
     assert "t failed" in caplog.text
+
+
+async def test_a_staff_correction_after_this_years_reward_does_not_reward_again(rule) -> None:
+    await rule(RuleKind.BIRTHDAY, points=250)
+    day = clock.now() + timedelta(days=40)
+    user_id = await _member(day.month, day.day)
+    await birthday_pass.run_daily(at=day)
+    assert await _earned(user_id) == [250]
+
+    # Staff move it a day (within the same year): the pass finds this year's reward given
+    other = day + timedelta(days=1 if (day.month, day.day) != (12, 31) else -1)
+    await admin.correct_birthday(
+        user_id=user_id, month=other.month, day=other.day, staff_id=None, reason="Wrong day"
+    )
+    await birthday_pass.run_daily(at=max(day, other))
+    assert await _earned(user_id) == [250]
+    next_year = other.replace(year=other.year + 1)
+    await birthday_pass.run_daily(at=next_year)
+    assert await _earned(user_id) == [250, 250]
