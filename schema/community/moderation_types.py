@@ -12,6 +12,12 @@ from strawberry import relay
 from models.community import moderation as m
 from services.community.moderation.standing import TrustLevel as TrustLevelEnum
 
+# Votes do not raise the catalog version (services/community/reviews/votes.py).
+VOTE_LAG = (
+    "Votes so far. On cached anonymous pages it may lag by up to the response cache TTL "
+    "(SHOPGRAPH_RESPONSE_CACHE_TTL, 10 s by default): votes do not refresh the catalog cache."
+)
+
 ContentStatus = strawberry.enum(
     m.ContentStatus,
     name="ContentStatus",

@@ -15,7 +15,7 @@ from resolvers.community import questions as access
 from resolvers.community.reviews import viewer_id
 from resolvers.context import Info
 from schema.catalog.types import ProductType
-from schema.community.moderation_types import CommunityMember, ContentStatus
+from schema.community.moderation_types import VOTE_LAG, CommunityMember, ContentStatus
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 
@@ -34,8 +34,8 @@ class AnswerType(LoadedNode):
     status: ContentStatus  # type: ignore[valid-type]
     by_staff: bool = strawberry.field(description="Written by the shop.")
     verified_buyer: bool = strawberry.field(description="Written by a member who bought it.")
-    helpful_count: int
-    unhelpful_count: int
+    helpful_count: int = strawberry.field(description=VOTE_LAG)
+    unhelpful_count: int = strawberry.field(description=VOTE_LAG)
     created_at: datetime
     row: strawberry.Private[m.Answer]
 

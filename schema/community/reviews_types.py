@@ -14,7 +14,12 @@ from models.community import reviews as m
 from resolvers.community import reviews as access
 from resolvers.context import Info
 from schema.catalog.types import ProductType
-from schema.community.moderation_types import CommunityMember, ContentStatus, ModerationReason
+from schema.community.moderation_types import (
+    VOTE_LAG,
+    CommunityMember,
+    ContentStatus,
+    ModerationReason,
+)
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 from services.community.reviews import aggregate
@@ -85,8 +90,8 @@ class ReviewType(LoadedNode):
     child_age_months: int | None = strawberry.field(
         description="The age of the reviewer's child when reviewing, if they chose to show it."
     )
-    helpful_count: int
-    unhelpful_count: int
+    helpful_count: int = strawberry.field(description=VOTE_LAG)
+    unhelpful_count: int = strawberry.field(description=VOTE_LAG)
     edit_count: int = strawberry.field(description="How many times its author edited it.")
     created_at: datetime
     updated_at: datetime

@@ -1,5 +1,12 @@
 """Helpful / unhelpful votes on reviews and answers: one per member and item, changeable or
-taken back, counted on the item with atomic updates."""
+taken back, counted on the item with atomic updates.
+
+A vote does not raise the catalog version: votes are the most frequent community write, and
+a bump per vote would empty the whole anonymous catalog cache and queue every voter on the
+catalog version row (PostgreSQL). Vote counts on cached anonymous pages may therefore lag by
+up to the response cache's TTL (SHOPGRAPH_RESPONSE_CACHE_TTL); the voter's own answer (a
+mutation, signed in) is never cached.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,6 @@ from tortoise.models import Model
 
 from models.community.moderation import ContentStatus
 from models.community.reviews import Review, ReviewVote
-from services.catalog import ratings as catalog_ratings
 from services.community.errors import CommunityErrorCode as C
 from services.community.errors import error
 from services.transactions import transaction
@@ -77,7 +83,6 @@ async def _vote(kind: Votable, user_id: int, item_id: int, helpful: bool | None)
             helpful_count=F("helpful_count") + (up - up_before),
             unhelpful_count=F("unhelpful_count") + (down - down_before),
         )
-        await catalog_ratings.content_changed()
     return await kind.model.get(id=item_id)
 
 
