@@ -40,8 +40,8 @@ class AnswerType(LoadedNode):
     row: strawberry.Private[m.Answer]
 
     @classmethod
-    def visible(cls, info: Info, row: m.Answer) -> bool:
-        return access.can_see(info, row)
+    async def visible(cls, info: Info, row: m.Answer) -> bool:
+        return await access.can_read(info, row)
 
     @classmethod
     def from_model(cls, row: m.Answer) -> Self:
@@ -99,8 +99,8 @@ class QuestionType(LoadedNode):
     row: strawberry.Private[m.Question]
 
     @classmethod
-    def visible(cls, info: Info, row: m.Question) -> bool:
-        return access.can_see(info, row)
+    async def visible(cls, info: Info, row: m.Question) -> bool:
+        return await access.can_read(info, row)
 
     @classmethod
     def from_model(cls, row: m.Question) -> Self:

@@ -98,8 +98,8 @@ class ReviewType(LoadedNode):
     row: strawberry.Private[m.Review]
 
     @classmethod
-    def visible(cls, info: Info, row: m.Review) -> bool:
-        return access.can_see(info, row)
+    async def visible(cls, info: Info, row: m.Review) -> bool:
+        return await access.can_read(info, row)
 
     @classmethod
     def from_model(cls, row: m.Review) -> Self:

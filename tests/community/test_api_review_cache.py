@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from models.community.moderation import ContentStatus, ModerationReason
-from services.community import questions, reviews
 from services.catalog import versioning
+from services.community import questions, reviews
 from services.community.moderation import targets
 from services.transactions import transaction
 from tests.community import _review_helpers as h

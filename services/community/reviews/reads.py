@@ -12,9 +12,11 @@ from enum import StrEnum
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
 from models.community.moderation import ContentStatus
 from models.community.reviews import Review, ReviewEdit, ReviewVote
+from services.catalog.visibility import of_public_products
 from services.community.reviews.windows import page_ids
 
 OWN_STATUSES = (ContentStatus.HELD, ContentStatus.REJECTED, ContentStatus.HIDDEN)
@@ -111,19 +113,20 @@ async def count_reviews(*, product_ids: Sequence[int], viewer_id: int | None) ->
     return {int(str(product_id)): int(str(n)) for product_id, n in rows}
 
 
-async def my_reviews(*, author_id: int, offset: int, limit: int) -> tuple[list[Review], bool]:
-    rows = (
-        await Review.filter(author_id=author_id)
-        .exclude(status=ContentStatus.REMOVED)
-        .order_by("-created_at", "-id")
-        .offset(offset)
-        .limit(limit + 1)
+def _mine(author_id: int) -> QuerySet[Review]:
+    """The member's reviews of products shoppers see (a list: services.catalog.visibility)."""
+    return Review.filter(author_id=author_id, **of_public_products()).exclude(
+        status=ContentStatus.REMOVED
     )
+
+
+async def my_reviews(*, author_id: int, offset: int, limit: int) -> tuple[list[Review], bool]:
+    rows = await _mine(author_id).order_by("-created_at", "-id").offset(offset).limit(limit + 1)
     return rows[:limit], len(rows) > limit
 
 
 async def count_my_reviews(*, author_id: int) -> int:
-    return await Review.filter(author_id=author_id).exclude(status=ContentStatus.REMOVED).count()
+    return await _mine(author_id).count()
 
 
 async def viewer_votes(*, user_id: int, review_ids: Sequence[int]) -> dict[int, bool]:

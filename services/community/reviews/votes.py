@@ -10,6 +10,7 @@ mutation, signed in) is never cached.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from models.community.moderation import ContentStatus
 from models.community.reviews import Review, ReviewVote
 from services.community.errors import CommunityErrorCode as C
 from services.community.errors import error
+from services.community.reviews import content
 from services.transactions import transaction
 
 
@@ -34,9 +36,17 @@ class Votable:
     field: str  # the input field of errors ("reviewId")
     not_found: C
     noun: str
+    # The item's product: nothing of an unpublished product is voted on (visibility.py).
+    product_id: Callable[[Any], Awaitable[int]]
 
 
-REVIEWS = Votable(Review, ReviewVote, "review_id", "reviewId", C.NOT_FOUND, "review")
+async def _review_product(review: Review) -> int:
+    return review.product_id
+
+
+REVIEWS = Votable(
+    Review, ReviewVote, "review_id", "reviewId", C.NOT_FOUND, "review", _review_product
+)
 
 
 def _delta(helpful: bool | None) -> tuple[int, int]:
@@ -60,7 +70,11 @@ async def vote(kind: Votable, *, user_id: int, item_id: int, helpful: bool | Non
 async def _vote(kind: Votable, user_id: int, item_id: int, helpful: bool | None) -> Any:
     async with transaction():
         item: Any = await kind.model.get_or_none(id=item_id)
-        if item is None or item.status != ContentStatus.PUBLISHED:
+        if (
+            item is None
+            or item.status != ContentStatus.PUBLISHED
+            or not await content.is_public(await kind.product_id(item))
+        ):
             raise error(kind.not_found, f"No such {kind.noun}.", field=kind.field)
         if item.author_id == user_id:
             own = f"You cannot vote on your own {kind.noun}."
