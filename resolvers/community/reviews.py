@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from models.accounts import Permission
-from models.community.reviews import Review
+from models.community.reviews import Review, ReviewEdit
 from resolvers.auth import require_permission, require_user, viewer
 from resolvers.catalog.queries import is_catalog_staff
 from resolvers.community.posts import is_moderator
@@ -91,6 +91,20 @@ async def my_reviews(info: Info, *, first: int | None, after: str | None) -> Pag
         return await reads.count_my_reviews(author_id=user.id)
 
     return Page(items=rows, offset=win.offset, total=total, has_next=has_next)
+
+
+async def edit_history(
+    info: Info, row: Review, *, first: int | None, after: str | None
+) -> Page[ReviewEdit]:
+    """A review's earlier versions, oldest first; empty for anyone but its author and
+    moderators. Its size is the review's edit count (no count query)."""
+    win = window(first, after)
+    if not sees_moderation(info, row):
+        return empty(win.offset)
+    rows, has_next = await info.context.loaders.community_reviews.edit_pages.load(
+        reads.EditsKey(row.id, win.offset, win.limit)
+    )
+    return Page(items=rows, offset=win.offset, total=row.edit_count, has_next=has_next)
 
 
 async def _changed(info: Info, review: Review) -> Review:

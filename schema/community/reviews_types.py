@@ -19,6 +19,7 @@ from schema.community.moderation_types import (
     CommunityMember,
     ContentStatus,
     ModerationReason,
+    NotFetchable,
 )
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
@@ -47,12 +48,29 @@ class MerchantReply:
 
 
 @strawberry.type(description="A review as it was before one edit by its author.")
-class ReviewVersion:
+class ReviewVersion(NotFetchable):
+    id: relay.NodeID[int]
     rating: int
     title: str
     body: str
     photo_urls: list[str]
     edited_at: datetime = strawberry.field(description="When it was replaced.")
+
+    @classmethod
+    def of(cls, row: m.ReviewEdit) -> Self:
+        return cls(
+            id=row.id,
+            rating=row.rating,
+            title=row.title,
+            body=row.body,
+            photo_urls=list(row.photo_urls or []),
+            edited_at=row.edited_at,
+        )
+
+
+@strawberry.type(description="A review's earlier versions, oldest first.")
+class ReviewVersionConnection(CountedConnection[ReviewVersion]):
+    pass
 
 
 @strawberry.type(description="A product's ratings: average, count and how many of each star.")
@@ -157,22 +175,14 @@ class ReviewType(LoadedNode):
         return mm.ModerationReason(self.row.removal_reason)
 
     @strawberry.field(
-        description="Earlier versions, oldest first; only its author and moderators see them."
+        description="Earlier versions, oldest first; only its author and moderators see them "
+        "(empty for anyone else)."
     )
-    async def edit_history(self, info: Info) -> list[ReviewVersion]:
-        if not access.sees_moderation(info, self.row):
-            return []
-        rows = await info.context.loaders.community_reviews.edits.load(self.row.id)
-        return [
-            ReviewVersion(
-                rating=r.rating,
-                title=r.title,
-                body=r.body,
-                photo_urls=list(r.photo_urls or []),
-                edited_at=r.edited_at,
-            )
-            for r in rows
-        ]
+    async def edit_history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> ReviewVersionConnection:
+        page = await access.edit_history(info, self.row, first=first, after=after)
+        return ReviewVersionConnection.from_page(page, ReviewVersion.of)
 
     @strawberry.field(description="The product reviewed.")
     async def product(self, info: Info) -> ProductType | None:

@@ -136,8 +136,33 @@ async def viewer_votes(*, user_id: int, review_ids: Sequence[int]) -> dict[int, 
     return {row["review_id"]: row["helpful"] for row in rows}
 
 
-async def edits(review_ids: Sequence[int]) -> dict[int, list[ReviewEdit]]:
-    found: dict[int, list[ReviewEdit]] = {}
-    for row in await ReviewEdit.filter(review_id__in=list(review_ids)).order_by("id"):
-        found.setdefault(row.review_id, []).append(row)
-    return found
+@dataclass(frozen=True)
+class EditsKey:
+    """One review's page of earlier versions as a DataLoader key."""
+
+    review_id: int
+    offset: int
+    limit: int
+
+
+async def edit_pages(keys: Sequence[EditsKey]) -> list[tuple[list[ReviewEdit], bool]]:
+    """Each review's page of earlier versions, oldest first (and whether more follow): one
+    windowed query per distinct window, plus one for the rows."""
+    windows: dict[tuple[int, int], dict[int, list[int]]] = {}
+    for offset, limit in {(key.offset, key.limit) for key in keys}:
+        windows[(offset, limit)] = await page_ids(
+            table="review_edit",
+            parent="review_id",
+            parents=[key.review_id for key in keys if (key.offset, key.limit) == (offset, limit)],
+            order="id ASC",
+            offset=offset,
+            limit=limit,
+        )
+    wanted = [i for found in windows.values() for ids in found.values() for i in ids]
+    rows = {row.id: row for row in await ReviewEdit.filter(id__in=wanted)} if wanted else {}
+    pages: list[tuple[list[ReviewEdit], bool]] = []
+    for key in keys:
+        ids = windows[(key.offset, key.limit)].get(key.review_id, [])
+        found = [rows[i] for i in ids if i in rows]
+        pages.append((found[: key.limit], len(found) > key.limit))
+    return pages
