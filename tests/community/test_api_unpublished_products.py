@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from models.accounts import Permission
+from models.accounts import Permission, User
 from models.catalog import Product, ProductStatus
 from services.community import questions, reviews
 from services.community.posts.writing import create_post
@@ -31,6 +31,11 @@ VOTE_ANSWER = """mutation($id: ID!) { voteAnswer(id: $id, helpful: true) {
   answer { id body } errors { code } } }"""
 EDIT = """mutation($id: ID!) { updateReview(id: $id, input: {body: "Edited"}) {
   review { id body } errors { code } } }"""
+DELETE_QUESTION = """mutation($id: ID!) { deleteQuestion(id: $id) {
+  question { id body } errors { code } } }"""
+DELETE_ANSWER = (
+    """mutation($id: ID!) { deleteAnswer(id: $id) { answer { id body } errors { code } } }"""
+)
 POST = """query($id: ID!) { node(id: $id) { ... on Post { linkedProducts { id } } } }"""
 
 
@@ -81,6 +86,14 @@ async def test_content_of_an_unpublished_product_is_read_by_no_shopper(
         assert answered["data"]["answerQuestion"]["errors"] == [{"code": "NOT_FOUND"}]
         voted = await gql(VOTE_ANSWER, {"id": ids[2]}, **auth_headers(other))
         assert voted["data"]["voteAnswer"]["errors"] == [{"code": "ANSWER_NOT_FOUND"}]
+        gone = await gql(DELETE_ANSWER, {"id": ids[2]}, **auth_headers(author))
+        assert gone["data"]["deleteAnswer"] == {
+            "answer": None,
+            "errors": [{"code": "ANSWER_NOT_FOUND"}],
+        }
+        asker = auth_headers(await User.get(id=question.author_id))
+        gone = await gql(DELETE_QUESTION, {"id": ids[1]}, **asker)
+        assert gone["data"]["deleteQuestion"]["errors"] == [{"code": "NOT_FOUND"}]
 
     # Published again, everything is back as it was.
     await Product.filter(id=product.id).update(status=ProductStatus.ACTIVE)

@@ -136,7 +136,11 @@ async def vote_answer(*, user_id: int, answer_id: int, helpful: bool | None) -> 
 async def delete_question(*, author_id: int, question_id: int) -> Question:
     async with transaction():
         question = await Question.filter(id=question_id).select_for_update().first()
-        if question is None or question.status == ContentStatus.REMOVED:
+        if (
+            question is None
+            or question.status == ContentStatus.REMOVED
+            or not await content.is_public(question.product_id)
+        ):
             raise error(C.NOT_FOUND, "No such question.", field="questionId")
         if question.author_id != author_id:
             raise error(C.NOT_AUTHOR, "Only its author deletes a question.", field="questionId")
@@ -149,7 +153,11 @@ async def delete_question(*, author_id: int, question_id: int) -> Question:
 async def delete_answer(*, author_id: int, answer_id: int) -> Answer:
     async with transaction():
         answer = await Answer.filter(id=answer_id).select_for_update().first()
-        if answer is None or answer.status == ContentStatus.REMOVED:
+        if (
+            answer is None
+            or answer.status == ContentStatus.REMOVED
+            or not await content.is_public(await _answer_product(answer))
+        ):
             raise error(C.ANSWER_NOT_FOUND, "No such answer.", field="answerId")
         if answer.author_id != author_id:
             raise error(C.NOT_AUTHOR, "Only its author deletes an answer.", field="answerId")
