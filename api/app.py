@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from api.cache import configure_cache
 from api.carriers import carrier_events
-from api.community import configure_community
+from api.community import close_community, configure_community
 from api.db import close_db, init_db
 from api.graphiql import GRAPHIQL_STATIC_DIR, GRAPHIQL_STATIC_PREFIX
 from api.graphql import ShopGraphQL
@@ -134,6 +134,7 @@ def create_app(
                     await task
             await events.stop()
             await limiter.aclose()
+            await close_community()
             if manage_database:
                 await close_db()
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from api.settings import Settings
+from services.community.moderation import limits
 from services.community.moderation.config import configure
+from services.community.reviews import config as reviews
 
 
 def configure_community(settings: Settings) -> None:
@@ -20,3 +22,15 @@ def configure_community(settings: Settings) -> None:
         comment_max_depth=settings.community_comment_max_depth,
         redis_url=settings.redis_url,
     )
+    reviews.configure(
+        verify_paid_days=settings.review_verify_paid_days,
+        request_after_days=settings.review_request_days,
+        request_window_days=settings.review_request_window_days,
+        ask_buyers_days=settings.question_ask_buyers_days,
+        ask_buyers_limit=settings.question_ask_buyers_limit,
+    )
+
+
+async def close_community() -> None:
+    """Release what the community services hold for the process (the counters' Redis pool)."""
+    await limits.close()

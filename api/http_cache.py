@@ -62,6 +62,8 @@ PUBLIC_ROOT_FIELDS = frozenset(
 NODE_ID_ARGUMENTS = {"node": "id", "nodes": "ids"}
 #: Reviews and Q&A shown on product pages are public too: every change anonymous callers
 #: could see raises the catalog version (services/catalog/ratings.py), like catalog writes.
+#: A review's earlier versions (ReviewVersion) are its author's and moderators': anonymous
+#: callers always get an empty editHistory, and node(id:) answers null for them.
 CATALOG_NODE_TYPES = frozenset(
     {
         "Product",
@@ -74,6 +76,7 @@ CATALOG_NODE_TYPES = frozenset(
         "Review",
         "Question",
         "Answer",
+        "ReviewVersion",
     }
 )
 #: The API reads no cookie, but one may identify the caller to whatever stands in front of it.

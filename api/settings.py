@@ -80,6 +80,15 @@ class Settings:
     community_trust_trusted: int = 10
     community_trust_per_purchase: int = 2
     community_comment_max_depth: int = 3
+    # Reviews and Q&A (README, "Reviews"): days after payment an untracked order counts as a
+    # verified purchase; review.requested this many days after delivery, for deliveries at
+    # most `review_request_window_days` older than that; question.answer_requested names up
+    # to `question_ask_buyers_limit` members who bought within `question_ask_buyers_days`.
+    review_verify_paid_days: int = 14
+    review_request_days: int = 7
+    review_request_window_days: int = 30
+    question_ask_buyers_days: int = 180
+    question_ask_buyers_limit: int = 20
 
     @property
     def is_production(self) -> bool:
@@ -162,6 +171,17 @@ def check_settings(settings: Settings) -> None:
         )
     if settings.community_profanity_mode not in ("mask", "hold"):
         raise SettingsError("SHOPGRAPH_COMMUNITY_PROFANITY_MODE must be 'mask' or 'hold'")
+    review_days = (
+        settings.review_verify_paid_days,
+        settings.review_request_days,
+        settings.question_ask_buyers_days,
+        settings.question_ask_buyers_limit,
+    )
+    if min(review_days) < 0 or settings.review_request_window_days < 1:
+        raise SettingsError(
+            "SHOPGRAPH_REVIEW_* and SHOPGRAPH_QUESTION_ASK_BUYERS_* must be 0 or more (the "
+            "request window at least 1 day)"
+        )
     if settings.log_format not in ("text", "json"):
         raise SettingsError("SHOPGRAPH_LOG_FORMAT must be 'text' or 'json'")
 
@@ -228,6 +248,19 @@ def _community_settings() -> dict[str, Any]:
         ),
         "community_comment_max_depth": config(
             "SHOPGRAPH_COMMUNITY_COMMENT_MAX_DEPTH", cast=int, default=3
+        ),
+        "review_verify_paid_days": config(
+            "SHOPGRAPH_REVIEW_VERIFY_PAID_DAYS", cast=int, default=14
+        ),
+        "review_request_days": config("SHOPGRAPH_REVIEW_REQUEST_DAYS", cast=int, default=7),
+        "review_request_window_days": config(
+            "SHOPGRAPH_REVIEW_REQUEST_WINDOW_DAYS", cast=int, default=30
+        ),
+        "question_ask_buyers_days": config(
+            "SHOPGRAPH_QUESTION_ASK_BUYERS_DAYS", cast=int, default=180
+        ),
+        "question_ask_buyers_limit": config(
+            "SHOPGRAPH_QUESTION_ASK_BUYERS_LIMIT", cast=int, default=20
         ),
     }
 

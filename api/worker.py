@@ -14,7 +14,7 @@ import signal
 from datetime import timedelta
 
 from api.cache import configure_cache
-from api.community import configure_community
+from api.community import close_community, configure_community
 from api.db import close_db, init_db, pending_migrations
 from api.settings import Settings
 from api.webhooks import configure_webhooks
@@ -54,5 +54,6 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
             await stop.wait()
         finally:
             await runtime.stop()
+            await close_community()
     finally:
         await close_db()

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from models.accounts import Permission
-from models.community.moderation import ModerationLog, QueueItem, QueueState
+from models.community.moderation import BlockedWord, ModerationLog, QueueItem, QueueState
 from resolvers.auth import require_permission
 from resolvers.context import Info
 from resolvers.pagination import Page, page_from_slice, window
@@ -71,4 +71,12 @@ async def log_page(
     if member_id is not None:
         query = query.filter(member_id=member_id)
     rows = await query.order_by("-created_at", "-id").offset(win.offset).limit(win.limit + 1)
+    return page_from_slice(rows, win, query.count)
+
+
+async def words_page(info: Info, *, first: int | None, after: str | None) -> Page[BlockedWord]:
+    require_moderator(info)
+    win = window(first, after)
+    query = BlockedWord.all()
+    rows = await query.order_by("word").offset(win.offset).limit(win.limit + 1)
     return page_from_slice(rows, win, query.count)

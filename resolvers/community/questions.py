@@ -6,7 +6,7 @@ from models.accounts import Permission
 from models.community.questions import Answer, Question
 from resolvers.auth import has_permission, require_user
 from resolvers.community.posts import is_moderator
-from resolvers.community.reviews import viewer_id
+from resolvers.community.reviews import empty, product_shown, viewer_id
 from resolvers.context import Info
 from resolvers.pagination import Page, window
 from services.community import questions
@@ -18,10 +18,22 @@ def can_see(info: Info, row: Question | Answer) -> bool:
     return reads.can_see(row, viewer_id(info), moderator=is_moderator(info))
 
 
+async def can_read(info: Info, row: Question | Answer) -> bool:
+    """can_see, and the visibility of the product asked about (node(id:))."""
+    if not can_see(info, row):
+        return False
+    if isinstance(row, Question):
+        return await product_shown(info, row.product_id)
+    question = await info.context.loaders.community_reviews.question_by_id.load(row.question_id)
+    return question is not None and await product_shown(info, question.product_id)
+
+
 async def product_questions(
     info: Info, *, product_id: int, first: int | None, after: str | None
 ) -> Page[Question]:
     win = window(first, after)
+    if not await product_shown(info, product_id, in_list=True):
+        return empty(win.offset)
     who = viewer_id(info)
     loaders = info.context.loaders.community_reviews
     rows, has_next = await loaders.question_pages.load(

@@ -8,13 +8,16 @@ appears only by display name (and a child's age when they chose to show it).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from models.accounts import Permission
-from models.community.reviews import Review
+from models.community.reviews import Review, ReviewEdit
 from resolvers.auth import require_permission, require_user, viewer
+from resolvers.catalog.queries import is_catalog_staff
 from resolvers.community.posts import is_moderator
 from resolvers.context import Info
 from resolvers.pagination import Page, window
+from services.catalog import visibility
 from services.community import reviews
 from services.community.reviews import reads
 from services.community.reviews.reads import ReviewListKey, ReviewSort
@@ -27,6 +30,25 @@ def viewer_id(info: Info) -> int | None:
 
 def can_see(info: Info, row: Review) -> bool:
     return reads.can_see(row, viewer_id(info), moderator=is_moderator(info))
+
+
+async def product_shown(info: Info, product_id: int, *, in_list: bool = False) -> bool:
+    """Whether content of this product may be shown to the caller: exactly when the product
+    may (services.catalog.visibility). By ID, moderators (who act on the content) count as
+    staff; lists show content of published products only, to everyone."""
+    row = await info.context.loaders.catalog.product_by_id.load(product_id)
+    staff = not in_list and (is_catalog_staff(info) or is_moderator(info))
+    return row is not None and visibility.is_visible(row.status, staff=staff)
+
+
+async def can_read(info: Info, row: Review) -> bool:
+    """can_see, and the product's own visibility (node(id:))."""
+    return can_see(info, row) and await product_shown(info, row.product_id)
+
+
+def empty(offset: int) -> Page[Any]:
+    """The page of a product the caller may not see."""
+    return Page(items=[], offset=offset, total=0, has_next=False)
 
 
 def sees_moderation(info: Info, row: Review) -> bool:
@@ -44,6 +66,8 @@ async def product_reviews(
     after: str | None,
 ) -> Page[Review]:
     win = window(first, after)
+    if not await product_shown(info, product_id, in_list=True):
+        return empty(win.offset)
     who = viewer_id(info)
     loaders = info.context.loaders.community_reviews
     rows, has_next = await loaders.review_pages.load(
@@ -67,6 +91,20 @@ async def my_reviews(info: Info, *, first: int | None, after: str | None) -> Pag
         return await reads.count_my_reviews(author_id=user.id)
 
     return Page(items=rows, offset=win.offset, total=total, has_next=has_next)
+
+
+async def edit_history(
+    info: Info, row: Review, *, first: int | None, after: str | None
+) -> Page[ReviewEdit]:
+    """A review's earlier versions, oldest first; empty for anyone but its author and
+    moderators. Its size is the review's edit count (no count query)."""
+    win = window(first, after)
+    if not sees_moderation(info, row):
+        return empty(win.offset)
+    rows, has_next = await info.context.loaders.community_reviews.edit_pages.load(
+        reads.EditsKey(row.id, win.offset, win.limit)
+    )
+    return Page(items=rows, offset=win.offset, total=row.edit_count, has_next=has_next)
 
 
 async def _changed(info: Info, review: Review) -> Review:

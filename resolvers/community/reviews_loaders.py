@@ -65,8 +65,8 @@ class ReviewLoaders:
         return BatchLoader(_by_key(aggregate.summaries, aggregate.EMPTY))
 
     @cached_property
-    def edits(self) -> BatchLoader[int, list[ReviewEdit]]:
-        return BatchLoader(_by_key(review_reads.edits, []))
+    def edit_pages(self) -> BatchLoader[review_reads.EditsKey, tuple[list[ReviewEdit], bool]]:
+        return BatchLoader(review_reads.edit_pages)
 
     def review_counts(self, viewer_id: int | None) -> BatchLoader[int, int]:
         """How many reviews each product shows this viewer."""

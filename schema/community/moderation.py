@@ -16,6 +16,8 @@ from resolvers.community import moderation as reads
 from resolvers.context import Info
 from schema.community.errors import CommunityError, attempt
 from schema.community.moderation_types import (
+    BlockedWordConnection,
+    BlockedWordType,
     CommunityTrustLevel,
     ContentKind,
     ContentStatus,
@@ -150,9 +152,15 @@ class SilencePayload:
     errors: list[CommunityError]
 
 
-@strawberry.type(description="The shop's own words after the change, or why it failed.")
-class BlockedWordsPayload:
-    words: list[str]
+@strawberry.type(description="The word added (or already there), or why it failed.")
+class BlockedWordPayload:
+    word: BlockedWordType | None
+    errors: list[CommunityError]
+
+
+@strawberry.type(description="Whether the word was in the shop's list and is gone now.")
+class RemoveBlockedWordPayload:
+    removed: bool
     errors: list[CommunityError]
 
 
@@ -213,10 +221,15 @@ class ModerationQuery:
         )
         return ModerationLogConnection.from_page(page, _log_entry)
 
-    @strawberry.field(description="Staff (MANAGE_COMMUNITY): words the shop added.")
-    async def community_blocked_words(self, info: Info) -> list[str]:
-        reads.require_moderator(info)
-        return await words.list_words()
+    @strawberry.field(
+        description="Staff (MANAGE_COMMUNITY): words the shop added, alphabetically (the "
+        "SHOPGRAPH_COMMUNITY_EXTRA_WORDS setting and the built-in list apply as well)."
+    )
+    async def community_blocked_words(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> BlockedWordConnection:
+        page = await reads.words_page(info, first=first, after=after)
+        return BlockedWordConnection.from_page(page, BlockedWordType.of)
 
     @strawberry.field(description="The signed-in member's trust and any silence.")
     async def my_community_standing(self, info: Info) -> CommunityStanding | None:
@@ -301,13 +314,12 @@ class ModerationMutation:
         )
 
     @strawberry.mutation(description="Staff (MANAGE_COMMUNITY): add a word to the filter.")
-    async def add_blocked_word(self, info: Info, word: str) -> BlockedWordsPayload:
+    async def add_blocked_word(self, info: Info, word: str) -> BlockedWordPayload:
         reads.require_moderator(info)
-        _, errors = await attempt(words.add_word(word))
-        return BlockedWordsPayload(words=await words.list_words(), errors=errors)
+        row, errors = await attempt(words.add_word(word))
+        return BlockedWordPayload(word=BlockedWordType.of(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Staff (MANAGE_COMMUNITY): remove a word the shop added.")
-    async def remove_blocked_word(self, info: Info, word: str) -> BlockedWordsPayload:
+    async def remove_blocked_word(self, info: Info, word: str) -> RemoveBlockedWordPayload:
         reads.require_moderator(info)
-        await words.remove_word(word)
-        return BlockedWordsPayload(words=await words.list_words(), errors=[])
+        return RemoveBlockedWordPayload(removed=await words.remove_word(word), errors=[])

@@ -10,7 +10,14 @@ import strawberry
 from strawberry import relay
 
 from models.community import moderation as m
+from schema.connections import CountedConnection
 from services.community.moderation.standing import TrustLevel as TrustLevelEnum
+
+# Votes do not raise the catalog version (services/community/reviews/votes.py).
+VOTE_LAG = (
+    "Votes so far. On cached anonymous pages it may lag by up to the response cache TTL "
+    "(SHOPGRAPH_RESPONSE_CACHE_TTL, 10 s by default): votes do not refresh the catalog cache."
+)
 
 ContentStatus = strawberry.enum(
     m.ContentStatus,
@@ -81,3 +88,19 @@ class ModerationLogEntry(NotFetchable):
     from_status: ContentStatus | None  # type: ignore[valid-type]
     to_status: ContentStatus | None  # type: ignore[valid-type]
     created_at: datetime
+
+
+@strawberry.type(name="BlockedWord", description="A word the shop added to the profanity filter.")
+class BlockedWordType(NotFetchable):
+    id: relay.NodeID[int]
+    word: str
+    added_at: datetime
+
+    @classmethod
+    def of(cls, row: m.BlockedWord) -> BlockedWordType:
+        return cls(id=row.id, word=row.word, added_at=row.created_at)
+
+
+@strawberry.type(description="The shop's own filter words, alphabetically.")
+class BlockedWordConnection(CountedConnection[BlockedWordType]):
+    pass

@@ -170,8 +170,10 @@ class PostsMutation:
 @strawberry.type
 class PostsSubscription:
     @strawberry.subscription(
-        description="New published comments and replies on one post, live, and held ones once "
-        "a moderator approves them. Sign-in is not needed for a published post."
+        description="New published comments and replies on one post, live, held ones once "
+        "a moderator approves them, and edits of published comments (the comment again, with "
+        "its new body and `editedAt` set; an edit that screening holds is not sent). Sign-in "
+        "is not needed for a published post."
     )
     async def post_comment_added(
         self, info: Info, post_id: relay.GlobalID, after: After = None

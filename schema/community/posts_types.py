@@ -14,7 +14,6 @@ from models.community.moderation import HoldReason
 from models.community.moderation import ModerationReason as Reason
 from models.community.posts import Comment, Post
 from resolvers.auth import viewer
-from resolvers.catalog.queries import can_see_product
 from resolvers.community import posts as access
 from resolvers.community.posts_loaders import CommentPageKey
 from resolvers.context import Info
@@ -23,6 +22,7 @@ from schema.catalog.types import ProductType
 from schema.community.moderation_types import CommunityMember, ContentStatus, ModerationReason
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
+from services.catalog import visibility
 
 COMMENTS_DEFAULT = 3
 
@@ -196,12 +196,17 @@ class PostType(LoadedNode):
             return None
         return ChildAgeRange(min_months=low, max_months=high)
 
-    @strawberry.field(description="Topic tags (lower-case, dashes).")
+    @strawberry.field(
+        description="Topic tags (lower-case, dashes); a plain list: a post has at most 5."
+    )
     async def tags(self, info: Info) -> list[str]:
         rows = await info.context.loaders.community_posts.tags_by_post_id.load(self.row.id)
         return sorted(row.tag for row in rows)
 
-    @strawberry.field(description="Products the post talks about (those still in the shop).")
+    @strawberry.field(
+        description="Products the post talks about that are published now (drafts and archived "
+        "ones are left out, for everyone). A plain list: a post links at most 5."
+    )
     async def linked_products(self, info: Info) -> list[ProductType]:
         links = await info.context.loaders.community_posts.products_by_post_id.load(self.row.id)
         links = sorted(links, key=lambda link: link.position)
@@ -209,7 +214,9 @@ class PostType(LoadedNode):
             [link.product_id for link in links]
         )
         return [
-            ProductType.from_model(r) for r in rows if r is not None and can_see_product(info, r)
+            ProductType.from_model(r)
+            for r in rows
+            if r is not None and visibility.is_visible(r.status, staff=False)
         ]
 
     @strawberry.field(description="Who wrote it (a display name only).")

@@ -15,7 +15,7 @@ from resolvers.community import questions as access
 from resolvers.community.reviews import viewer_id
 from resolvers.context import Info
 from schema.catalog.types import ProductType
-from schema.community.moderation_types import CommunityMember, ContentStatus
+from schema.community.moderation_types import VOTE_LAG, CommunityMember, ContentStatus
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 
@@ -34,14 +34,14 @@ class AnswerType(LoadedNode):
     status: ContentStatus  # type: ignore[valid-type]
     by_staff: bool = strawberry.field(description="Written by the shop.")
     verified_buyer: bool = strawberry.field(description="Written by a member who bought it.")
-    helpful_count: int
-    unhelpful_count: int
+    helpful_count: int = strawberry.field(description=VOTE_LAG)
+    unhelpful_count: int = strawberry.field(description=VOTE_LAG)
     created_at: datetime
     row: strawberry.Private[m.Answer]
 
     @classmethod
-    def visible(cls, info: Info, row: m.Answer) -> bool:
-        return access.can_see(info, row)
+    async def visible(cls, info: Info, row: m.Answer) -> bool:
+        return await access.can_read(info, row)
 
     @classmethod
     def from_model(cls, row: m.Answer) -> Self:
@@ -99,8 +99,8 @@ class QuestionType(LoadedNode):
     row: strawberry.Private[m.Question]
 
     @classmethod
-    def visible(cls, info: Info, row: m.Question) -> bool:
-        return access.can_see(info, row)
+    async def visible(cls, info: Info, row: m.Question) -> bool:
+        return await access.can_read(info, row)
 
     @classmethod
     def from_model(cls, row: m.Question) -> Self:

@@ -14,7 +14,13 @@ from models.community import reviews as m
 from resolvers.community import reviews as access
 from resolvers.context import Info
 from schema.catalog.types import ProductType
-from schema.community.moderation_types import CommunityMember, ContentStatus, ModerationReason
+from schema.community.moderation_types import (
+    VOTE_LAG,
+    CommunityMember,
+    ContentStatus,
+    ModerationReason,
+    NotFetchable,
+)
 from schema.connections import CountedConnection
 from schema.nodes import LoadedNode
 from services.community.reviews import aggregate
@@ -42,12 +48,29 @@ class MerchantReply:
 
 
 @strawberry.type(description="A review as it was before one edit by its author.")
-class ReviewVersion:
+class ReviewVersion(NotFetchable):
+    id: relay.NodeID[int]
     rating: int
     title: str
     body: str
     photo_urls: list[str]
     edited_at: datetime = strawberry.field(description="When it was replaced.")
+
+    @classmethod
+    def of(cls, row: m.ReviewEdit) -> Self:
+        return cls(
+            id=row.id,
+            rating=row.rating,
+            title=row.title,
+            body=row.body,
+            photo_urls=list(row.photo_urls or []),
+            edited_at=row.edited_at,
+        )
+
+
+@strawberry.type(description="A review's earlier versions, oldest first.")
+class ReviewVersionConnection(CountedConnection[ReviewVersion]):
+    pass
 
 
 @strawberry.type(description="A product's ratings: average, count and how many of each star.")
@@ -85,16 +108,16 @@ class ReviewType(LoadedNode):
     child_age_months: int | None = strawberry.field(
         description="The age of the reviewer's child when reviewing, if they chose to show it."
     )
-    helpful_count: int
-    unhelpful_count: int
+    helpful_count: int = strawberry.field(description=VOTE_LAG)
+    unhelpful_count: int = strawberry.field(description=VOTE_LAG)
     edit_count: int = strawberry.field(description="How many times its author edited it.")
     created_at: datetime
     updated_at: datetime
     row: strawberry.Private[m.Review]
 
     @classmethod
-    def visible(cls, info: Info, row: m.Review) -> bool:
-        return access.can_see(info, row)
+    async def visible(cls, info: Info, row: m.Review) -> bool:
+        return await access.can_read(info, row)
 
     @classmethod
     def from_model(cls, row: m.Review) -> Self:
@@ -152,22 +175,14 @@ class ReviewType(LoadedNode):
         return mm.ModerationReason(self.row.removal_reason)
 
     @strawberry.field(
-        description="Earlier versions, oldest first; only its author and moderators see them."
+        description="Earlier versions, oldest first; only its author and moderators see them "
+        "(empty for anyone else)."
     )
-    async def edit_history(self, info: Info) -> list[ReviewVersion]:
-        if not access.sees_moderation(info, self.row):
-            return []
-        rows = await info.context.loaders.community_reviews.edits.load(self.row.id)
-        return [
-            ReviewVersion(
-                rating=r.rating,
-                title=r.title,
-                body=r.body,
-                photo_urls=list(r.photo_urls or []),
-                edited_at=r.edited_at,
-            )
-            for r in rows
-        ]
+    async def edit_history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> ReviewVersionConnection:
+        page = await access.edit_history(info, self.row, first=first, after=after)
+        return ReviewVersionConnection.from_page(page, ReviewVersion.of)
 
     @strawberry.field(description="The product reviewed.")
     async def product(self, info: Info) -> ProductType | None:

@@ -6,6 +6,12 @@ manage products also see drafts and archived products when they ask for one by I
 (`product`, `node`, `nodes`, `compareProducts`), so they can preview before publishing.
 Lists, search, suggestions, feeds and behaviour tracking are shop-front surfaces and show
 published products only, to everyone.
+
+Community content of a product (its reviews, questions and their answers) belongs to it the
+same way: shoppers, its authors included, read none of it once the product is a draft or
+archived, by ID (`node`), in `myReviews` or in any list, and cannot vote on, answer or edit
+it; staff who may read the product by ID (and moderators, who act on the content) still read
+it by ID. A post's linked products are a list: unpublished ones are left out, for everyone.
 """
 
 from __future__ import annotations
@@ -31,3 +37,9 @@ def is_visible(status: str, *, staff: bool) -> bool:
 def public_products() -> QuerySet[Product]:
     """Products a shopper may see: the base of every shop-front query."""
     return Product.filter(status__in=sorted(PUBLIC_STATUSES))
+
+
+def of_public_products() -> dict[str, list[ProductStatus]]:
+    """Filter arguments keeping rows of a `product` relation that shoppers may see
+    (`Review.filter(**of_public_products())`)."""
+    return {"product__status__in": sorted(PUBLIC_STATUSES)}

@@ -60,6 +60,7 @@ class EventTypeName(StrEnum):
     # Posts, comments and moderation (community).
     POST_CREATED = "post.created"
     COMMENT_CREATED = "comment.created"
+    COMMENT_UPDATED = "comment.updated"
     CONTENT_REPORTED = "content.reported"
     CONTENT_MODERATED = "content.moderated"
 
@@ -170,6 +171,9 @@ SPECS: dict[EventTypeName, EventSpec] = {
     T.POST_CREATED: EventSpec("post", "A member wrote a post (published or held).", COMMUNITY),
     T.COMMENT_CREATED: EventSpec(
         "post", "A member commented on a post (published or held).", COMMUNITY
+    ),
+    T.COMMENT_UPDATED: EventSpec(
+        "post", "A member edited their comment (published, or held again by screening).", COMMUNITY
     ),
     T.CONTENT_REPORTED: EventSpec(
         "content", "A member reported a review, answer, post...", COMMUNITY

@@ -29,7 +29,13 @@ LOG = """query($id: ID) { moderationLog(contentId: $id) { totalCount edges { nod
 SILENCE = """mutation($m: ID!, $h: Int!) {
   silenceMember(memberId: $m, hours: $h, reason: HARASSMENT) {
   standing { silencedUntil trustLevel } errors { code } } }"""
-WORDS = """mutation($w: String!) { addBlockedWord(word: $w) { words errors { code } } }"""
+WORDS = """mutation($w: String!) { addBlockedWord(word: $w) { word { word } errors { code } } }"""
+LIST_WORDS = """query($first: Int, $after: String) {
+  communityBlockedWords(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { node { word addedAt } } } }"""
+REMOVE_WORD = (
+    """mutation($w: String!) { removeBlockedWord(word: $w) { removed errors { code } } }"""
+)
 POST = """query($id: ID!) { node(id: $id) { ... on Post { status
   moderation { heldFor reason fixable } } } }"""
 
@@ -134,7 +140,7 @@ async def test_staff_extend_the_word_list(gql: Any) -> None:
     staff, author = await moderator(), await member(approved=5)
     word = unique("zonk").replace("-", "")
     added = await gql(WORDS, {"w": word}, **auth_headers(staff))
-    assert word in added["data"]["addBlockedWord"]["words"]
+    assert added["data"]["addBlockedWord"] == {"word": {"word": word}, "errors": []}
     refused = await gql(WORDS, {"w": word}, **auth_headers(author))
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     with moderation_settings(profanity_mode="mask"):
@@ -144,6 +150,34 @@ async def test_staff_extend_the_word_list(gql: Any) -> None:
             **auth_headers(author),
         )
     assert made["data"]["createPost"]["post"]["body"] == "what a **** toy"
+
+
+async def test_the_shops_words_are_a_connection_for_staff(gql: Any) -> None:
+    staff = await moderator()
+    added = [unique(f"qq{n}").replace("-", "") for n in range(3)]
+    for word in added:
+        await gql(WORDS, {"w": word}, **auth_headers(staff))
+    first = (await gql(LIST_WORDS, {"first": 2}, **auth_headers(staff)))["data"]
+    listed = first["communityBlockedWords"]
+    assert listed["totalCount"] >= 3 and listed["pageInfo"]["hasNextPage"] is True
+    words = [e["node"]["word"] for e in listed["edges"]]
+    after = listed["pageInfo"]["endCursor"]
+    while after:
+        more = await gql(LIST_WORDS, {"first": 2, "after": after}, **auth_headers(staff))
+        page = more["data"]["communityBlockedWords"]
+        words += [e["node"]["word"] for e in page["edges"]]
+        after = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None
+    assert words == sorted(words) and set(added) <= set(words)
+    removed = await gql(REMOVE_WORD, {"w": added[0]}, **auth_headers(staff))
+    assert removed["data"]["removeBlockedWord"] == {"removed": True, "errors": []}
+    again = await gql(REMOVE_WORD, {"w": added[0]}, **auth_headers(staff))
+    assert again["data"]["removeBlockedWord"]["removed"] is False
+    left = await gql(LIST_WORDS, {"first": 100}, **auth_headers(staff))
+    assert added[0] not in [
+        e["node"]["word"] for e in left["data"]["communityBlockedWords"]["edges"]
+    ]
+    member_view = await gql(LIST_WORDS, {"first": 2}, **auth_headers(await member()))
+    assert member_view["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 async def test_reporting_twice_or_ones_own_is_refused(gql: Any) -> None:

@@ -12,7 +12,9 @@ from tests.api._served import served
 from tests.events._live import SECRET, Shop, create_staff, socket
 
 ADDED = """subscription($p: ID!) { postCommentAdded(postId: $p) {
-  id body depth author { displayName } } }"""
+  id body depth editedAt author { displayName } } }"""
+EDIT = """mutation($id: ID!, $b: String!) { updateComment(id: $id, body: $b) {
+  comment { id status } errors { code } } }"""
 CREATE = """mutation($i: PostInput!) { createPost(input: $i) { post { id status }
   errors { code } } }"""
 COMMENT = """mutation($p: ID!, $b: String!) { createComment(postId: $p, body: $b) {
@@ -72,7 +74,18 @@ async def test_a_new_published_comment_reaches_the_post_page_a_held_one_does_not
         approved = await shop.gql(APPROVE, {"id": held_id}, **await shop.staff())
         assert approved["moderateContent"] == {"status": "PUBLISHED", "errors": []}
         later = await ws.receive()
-    assert later["payload"]["data"]["postCommentAdded"]["id"] == held_id
+        assert later["payload"]["data"]["postCommentAdded"]["id"] == held_id
+
+        # And an edit of a published comment arrives with its new words; an edit that
+        # screening holds does not
+        held_edit = await shop.gql(EDIT, {"id": held_id, "b": "shit, they sank"}, **commenter)
+        assert held_edit["updateComment"]["comment"]["status"] == "HELD"
+        fine_id = fine["createComment"]["comment"]["id"]
+        edited = await shop.gql(EDIT, {"id": fine_id, "b": "The rubber ducks!"}, **commenter)
+        assert edited["updateComment"]["comment"]["status"] == "PUBLISHED"
+        again = (await ws.receive())["payload"]["data"]["postCommentAdded"]
+    assert (again["id"], again["body"]) == (fine_id, "The rubber ducks!")
+    assert again["editedAt"] is not None
 
 
 async def test_a_held_post_cannot_be_followed_by_others(shop: Shop) -> None:

@@ -49,7 +49,8 @@ VOTE = """mutation($id: ID!, $helpful: Boolean) { voteReview(id: $id, helpful: $
 REPLY = """mutation($id: ID!, $body: String!) { replyToReview(id: $id, body: $body) {
   review { merchantReply { body } } errors { code } } }"""
 UPDATE = """mutation($id: ID!, $input: UpdateReviewInput!) { updateReview(id: $id, input: $input) {
-  review { rating body editCount editHistory { rating body } } errors { field code } } }"""
+  review { rating body editCount editHistory(first: 5) { totalCount edges { node {
+    rating body } } } } errors { field code } } }"""
 DELETE = """mutation($id: ID!) { deleteReview(id: $id) { review { status } errors { code } } }"""
 NODE = """query($id: ID!) { node(id: $id) { ... on Review { id status moderationReason } } }"""
 MINE = """{ myReviews(first: 10) { totalCount edges { node { id status } } } }"""
@@ -184,8 +185,16 @@ async def test_votes_replies_edits_and_deletion(gql: Any) -> None:
         "rating": 4,
         "body": "New wheels are fine",
         "editCount": 1,
-        "editHistory": [{"rating": 2, "body": "Wobbly wheels"}],
+        "editHistory": {
+            "totalCount": 1,
+            "edges": [{"node": {"rating": 2, "body": "Wobbly wheels"}}],
+        },
     }
+    # Its history is the author's (and moderators'): empty for another member.
+    history = """query($id: ID!) { node(id: $id) { ... on Review {
+      editHistory(first: 5) { totalCount edges { node { body } } } } } }"""
+    seen = await gql(history, {"id": rid}, **auth_headers(reader))
+    assert seen["data"]["node"]["editHistory"] == {"totalCount": 0, "edges": []}
     other = await gql(UPDATE, {"id": rid, "input": {"rating": 1}}, **auth_headers(reader))
     assert other["data"]["updateReview"]["errors"][0]["code"] == "NOT_AUTHOR"
     deleted = await gql(DELETE, {"id": rid}, **auth_headers(author))
@@ -273,3 +282,28 @@ async def test_review_ids_of_other_types_are_refused(gql: Any) -> None:
     body = await gql(DELETE, {"id": gid("Product", 1)}, **auth_headers(user))
     assert body["data"]["deleteReview"]["errors"][0]["code"] == "INVALID_ID"
     assert await Review.filter(id=-1).count() == 0
+
+
+async def test_the_edit_history_is_a_connection_oldest_first(gql: Any) -> None:
+    product, author = await h.product(), await create_user()
+    with moderation_settings():
+        review = await reviews.submit_review(
+            author_id=author.id, product_id=product.id, rating=1, body="first words"
+        )
+        for n, words in enumerate(("second words", "third words", "fourth words"), start=2):
+            await reviews.edit_review(
+                author_id=author.id, review_id=review.id, rating=n, body=words
+            )
+    history = """query($id: ID!, $after: String) { node(id: $id) { ... on Review {
+      editHistory(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+        edges { node { rating body } } } } } }"""
+    rid = gid("Review", review.id)
+    first = (await gql(history, {"id": rid}, **auth_headers(author)))["data"]["node"]
+    page = first["editHistory"]
+    assert page["totalCount"] == 3 and page["pageInfo"]["hasNextPage"] is True
+    assert [e["node"]["rating"] for e in page["edges"]] == [1, 2]
+    after = page["pageInfo"]["endCursor"]
+    rest = await gql(history, {"id": rid, "after": after}, **auth_headers(author))
+    page = rest["data"]["node"]["editHistory"]
+    assert [e["node"]["body"] for e in page["edges"]] == ["third words"]
+    assert page["pageInfo"]["hasNextPage"] is False

@@ -14,7 +14,13 @@ from services.events.webhooks import types_for_key
 from tests.community._post_helpers import member, moderation_settings
 
 pytestmark = pytest.mark.usefixtures("database")
-COMMUNITY_TYPES = {"post.created", "comment.created", "content.reported", "content.moderated"}
+COMMUNITY_TYPES = {
+    "post.created",
+    "comment.created",
+    "comment.updated",
+    "content.reported",
+    "content.moderated",
+}
 
 
 def test_read_community_keys_follow_the_community_events_and_others_do_not() -> None:
@@ -44,3 +50,14 @@ async def test_post_and_comment_events_commit_with_them_and_carry_no_text() -> N
     assert await DomainEvent.filter(type="comment.created").count() == before
     assert (await Post.get(id=post.id)).comment_count == 1
     assert comment.depth == 0
+
+
+async def test_a_comment_edit_emits_comment_updated_with_its_status_and_no_text() -> None:
+    author = await member(approved=5)
+    with moderation_settings():
+        post = await writing.create_post(author=author, title="Naps", body="How long?")
+        comment = await writing.create_comment(author=author, post_id=post.id, body="An hour")
+        await writing.edit_comment(user=author, comment_id=comment.id, body="Two hours")
+    edited = await DomainEvent.filter(type="comment.updated", aggregate_id=str(post.id)).get()
+    assert edited.payload["status"] == "PUBLISHED"
+    assert "hour" not in str(edited.payload)

@@ -111,3 +111,35 @@ async def test_the_same_text_sent_concurrently_passes_once() -> None:
         outcomes = await asyncio.gather(*(_submit(user.id, "Same words!") for _ in range(8)))
     assert outcomes.count("ok") == 1
     assert outcomes.count(CommunityErrorCode.DUPLICATE_CONTENT) == 7
+
+
+@pytest.mark.skipif(not redis_url(), reason="needs Redis: set REDIS_URL=redis://... to run")
+async def test_the_redis_counters_reuse_one_pooled_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submissions borrow a connection of one shared pool: one client for many submissions,
+    no connection opened per submission, and closing it releases the pool."""
+    from redis.asyncio import Redis
+
+    user = await member()
+    await _clear_redis(user.id)
+    await limits.close()
+    made: list[Any] = []
+    original = Redis.from_url
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        client = original(*args, **kwargs)
+        made.append(client)
+        return client
+
+    monkeypatch.setattr(Redis, "from_url", counting)
+    with moderation_settings(per_minute=100, per_day=100, redis_url=redis_url()):
+        for n in range(6):
+            assert await _submit(user.id, f"note number {n}") == "ok"
+    assert len(made) == 1
+    pool: Any = made[0].connection_pool
+    # Sequential submissions take turns on one connection instead of opening six.
+    assert len(pool._available_connections) + len(pool._in_use_connections) == 1
+    taken = await made[0].get(f"{limits.KEY_PREFIX}{user.id}:d:{datetime.now(UTC):%Y%m%d}")
+    assert int(taken) == 6
+    await limits.close()
+    assert limits.shared.script(redis_url()) is not None and len(made) == 2
+    await limits.close()

@@ -10,6 +10,7 @@ database counts instead: limits still hold.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -61,28 +62,62 @@ async def check_duplicate(author_id: int, digest: str | None) -> None:
         )
 
 
+class _SharedRedis:
+    """One client (and so one connection pool) per process for the counters, made on first
+    use and closed when the app or worker stops (`close()`), as services/ratelimit.py holds
+    its own: a submission borrows a pooled connection instead of opening one.
+
+    A client belongs to the event loop it first ran on; another loop (a test's, a worker's
+    restart) gets a new one."""
+
+    def __init__(self) -> None:
+        self._client: Any = None
+        self._url = ""
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._script: Any = None
+
+    def script(self, url: str) -> Any:
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._url != url or self._loop is not loop:
+            from redis.asyncio import Redis
+
+            self._client = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            self._url, self._loop = url, loop
+            self._script = self._client.register_script(_SCRIPT)
+        return self._script
+
+    async def close(self) -> None:
+        client, self._client, self._script, self._loop = self._client, None, None, None
+        if client is not None:
+            await client.aclose()
+
+
+shared = _SharedRedis()
+
+
+async def close() -> None:
+    """Close the counters' Redis pool (app and worker shutdown)."""
+    await shared.close()
+
+
 async def _redis_take(author_id: int) -> int | None:
     """1 taken, 0 over the minute, -1 over the day; None when Redis is not there."""
     config = current()
     if not config.redis_url:
         return None
-    from redis.asyncio import Redis
-
     now = clock.now()
     keys = [
         f"{KEY_PREFIX}{author_id}:m:{now:%Y%m%d%H%M}",
         f"{KEY_PREFIX}{author_id}:d:{now:%Y%m%d}",
     ]
-    client: Any = Redis.from_url(config.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
     try:
-        return int(await client.eval(_SCRIPT, 2, *keys, config.per_minute, config.per_day))
+        script = shared.script(config.redis_url)
+        return int(await script(keys=keys, args=[config.per_minute, config.per_day]))
     except Exception as failure:  # the database counts instead
         logger.warning(
             "community rate limits: Redis unavailable, counting in the database (%s)", failure
         )
         return None
-    finally:
-        await client.aclose()
 
 
 async def _database_take(author_id: int) -> int:

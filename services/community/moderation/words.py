@@ -29,7 +29,3 @@ async def add_word(word: str) -> BlockedWord:
 
 async def remove_word(word: str) -> bool:
     return await BlockedWord.filter(word=profanity.normalize_word(word)).delete() > 0
-
-
-async def list_words() -> list[str]:
-    return [str(w) for w in await BlockedWord.all().order_by("word").values_list("word", flat=True)]

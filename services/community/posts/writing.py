@@ -254,18 +254,23 @@ async def create_comment(
                 comment_count=F("comment_count") + 1, last_activity_at=now
             )
         await _after_screening("comment", comment, screening)
-        await outbox.emit(
-            EventTypeName.COMMENT_CREATED,
-            aggregate_id=post_id,
-            payload={
-                "postId": global_id("Post", post_id),
-                "commentId": global_id("Comment", comment.id),
-                "parentId": global_id("Comment", parent_id),
-                "authorId": global_id("User", author.id),
-                "status": S(comment.status).name,
-            },
-        )
+        await _comment_event(EventTypeName.COMMENT_CREATED, comment)
     return comment
+
+
+async def _comment_event(name: EventTypeName, comment: Comment) -> None:
+    """comment.created / comment.updated: IDs and the status, never the text."""
+    await outbox.emit(
+        name,
+        aggregate_id=comment.post_id,
+        payload={
+            "postId": global_id("Post", comment.post_id),
+            "commentId": global_id("Comment", comment.id),
+            "parentId": global_id("Comment", comment.parent_id),
+            "authorId": global_id("User", comment.author_id),
+            "status": S(comment.status).name,
+        },
+    )
 
 
 async def edit_comment(*, user: User, comment_id: int, body: str) -> Comment:
@@ -288,6 +293,7 @@ async def edit_comment(*, user: User, comment_id: int, body: str) -> Comment:
                 status=S.HELD,
                 reasons=[*extra, *screening.reasons],
             )
+        await _comment_event(EventTypeName.COMMENT_UPDATED, comment)
     return comment
 
 

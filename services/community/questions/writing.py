@@ -69,7 +69,7 @@ async def ask_question(*, author_id: int, product_id: int, body: str) -> Questio
 async def _visible_question(question_id: int, *, lock: bool = False) -> Question:
     query = Question.filter(id=question_id, status=P)
     question = await (query.select_for_update() if lock else query).first()
-    if question is None:
+    if question is None or not await content.is_public(question.product_id):
         raise error(C.NOT_FOUND, "No such question.", field="questionId")
     return question
 
@@ -117,7 +117,14 @@ async def accept_answer(*, actor_id: int, answer_id: int, staff: bool = False) -
     return question
 
 
-ANSWERS = votes.Votable(Answer, AnswerVote, "answer_id", "answerId", C.ANSWER_NOT_FOUND, "answer")
+async def _answer_product(answer: Answer) -> int:
+    question = await Question.get(id=answer.question_id)
+    return question.product_id
+
+
+ANSWERS = votes.Votable(
+    Answer, AnswerVote, "answer_id", "answerId", C.ANSWER_NOT_FOUND, "answer", _answer_product
+)
 
 
 async def vote_answer(*, user_id: int, answer_id: int, helpful: bool | None) -> Answer:
@@ -129,7 +136,11 @@ async def vote_answer(*, user_id: int, answer_id: int, helpful: bool | None) -> 
 async def delete_question(*, author_id: int, question_id: int) -> Question:
     async with transaction():
         question = await Question.filter(id=question_id).select_for_update().first()
-        if question is None or question.status == ContentStatus.REMOVED:
+        if (
+            question is None
+            or question.status == ContentStatus.REMOVED
+            or not await content.is_public(question.product_id)
+        ):
             raise error(C.NOT_FOUND, "No such question.", field="questionId")
         if question.author_id != author_id:
             raise error(C.NOT_AUTHOR, "Only its author deletes a question.", field="questionId")
@@ -142,7 +153,11 @@ async def delete_question(*, author_id: int, question_id: int) -> Question:
 async def delete_answer(*, author_id: int, answer_id: int) -> Answer:
     async with transaction():
         answer = await Answer.filter(id=answer_id).select_for_update().first()
-        if answer is None or answer.status == ContentStatus.REMOVED:
+        if (
+            answer is None
+            or answer.status == ContentStatus.REMOVED
+            or not await content.is_public(await _answer_product(answer))
+        ):
             raise error(C.ANSWER_NOT_FOUND, "No such answer.", field="answerId")
         if answer.author_id != author_id:
             raise error(C.NOT_AUTHOR, "Only its author deletes an answer.", field="answerId")
@@ -213,7 +228,11 @@ async def edit_question(*, author_id: int, question_id: int, body: str) -> Quest
     content.check(content.text_problems(body))
     async with transaction():
         question = await Question.filter(id=question_id).select_for_update().first()
-        if question is None or question.status == ContentStatus.REMOVED:
+        if (
+            question is None
+            or question.status == ContentStatus.REMOVED
+            or not await content.is_public(question.product_id)
+        ):
             raise error(C.NOT_FOUND, "No such question.", field="id")
         status = await _rewrite("question", question, author_id, body)
         await moderate_question(question, status, None)
@@ -227,7 +246,11 @@ async def edit_answer(*, author_id: int, answer_id: int, body: str) -> Answer:
     content.check(content.text_problems(body))
     async with transaction():
         answer = await Answer.filter(id=answer_id).select_for_update().first()
-        if answer is None or answer.status == ContentStatus.REMOVED:
+        if (
+            answer is None
+            or answer.status == ContentStatus.REMOVED
+            or not await content.is_public(await _answer_product(answer))
+        ):
             raise error(C.ANSWER_NOT_FOUND, "No such answer.", field="id")
         status = await _rewrite("answer", answer, author_id, body)
         await moderate_answer(answer, status, None)

@@ -1,8 +1,8 @@
-"""Review settings, from the environment with shop-friendly defaults (README, "Reviews")."""
+"""Review and Q&A settings of this process, set from api/settings.py at start-up
+(api/community.py) and by tests; README, "Reviews" and "Configuration"."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 
 
@@ -20,21 +20,7 @@ class ReviewConfig:
     ask_buyers_limit: int = 20
 
 
-def _int(name: str, default: int) -> int:
-    try:
-        return max(int(os.environ.get(name, default)), 0)
-    except ValueError:
-        return default
-
-
-def from_environment() -> ReviewConfig:
-    return ReviewConfig(
-        verify_paid_days=_int("SHOPGRAPH_REVIEW_VERIFY_PAID_DAYS", 14),
-        request_after_days=_int("SHOPGRAPH_REVIEW_REQUEST_DAYS", 7),
-    )
-
-
-CONFIG = from_environment()
+CONFIG = ReviewConfig()
 
 
 def current() -> ReviewConfig:
@@ -42,7 +28,12 @@ def current() -> ReviewConfig:
 
 
 def configure(**changes: int) -> ReviewConfig:
-    """Change this process's review settings (tests, start-up)."""
+    """Change this process's review settings (start-up, tests); the new settings."""
     global CONFIG
-    CONFIG = replace(CONFIG, **changes)
+    updated = replace(CONFIG, **changes)
+    if min(updated.verify_paid_days, updated.request_after_days, updated.ask_buyers_days) < 0:
+        raise ValueError("review day counts must be 0 or more")
+    if updated.request_window_days < 1 or updated.ask_buyers_limit < 0:
+        raise ValueError("the review request window is at least a day")
+    CONFIG = updated
     return CONFIG

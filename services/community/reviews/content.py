@@ -58,9 +58,14 @@ def check(problems: list[DomainError]) -> None:
         raise DomainErrors(problems)
 
 
+async def is_public(product_id: int) -> bool:
+    """Whether shoppers see the product, and so its reviews and Q&A (visibility.py)."""
+    return await Product.filter(id=product_id, status__in=sorted(PUBLIC_STATUSES)).exists()
+
+
 async def public_product(product_id: int) -> int:
     """The product's id when shoppers can see it; PRODUCT_NOT_FOUND otherwise."""
-    if not await Product.filter(id=product_id, status__in=sorted(PUBLIC_STATUSES)).exists():
+    if not await is_public(product_id):
         raise error(C.PRODUCT_NOT_FOUND, "No such product.", field="productId")
     return product_id
 

@@ -12,9 +12,11 @@ from enum import StrEnum
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
 from models.community.moderation import ContentStatus
 from models.community.reviews import Review, ReviewEdit, ReviewVote
+from services.catalog.visibility import of_public_products
 from services.community.reviews.windows import page_ids
 
 OWN_STATUSES = (ContentStatus.HELD, ContentStatus.REJECTED, ContentStatus.HIDDEN)
@@ -111,19 +113,20 @@ async def count_reviews(*, product_ids: Sequence[int], viewer_id: int | None) ->
     return {int(str(product_id)): int(str(n)) for product_id, n in rows}
 
 
-async def my_reviews(*, author_id: int, offset: int, limit: int) -> tuple[list[Review], bool]:
-    rows = (
-        await Review.filter(author_id=author_id)
-        .exclude(status=ContentStatus.REMOVED)
-        .order_by("-created_at", "-id")
-        .offset(offset)
-        .limit(limit + 1)
+def _mine(author_id: int) -> QuerySet[Review]:
+    """The member's reviews of products shoppers see (a list: services.catalog.visibility)."""
+    return Review.filter(author_id=author_id, **of_public_products()).exclude(
+        status=ContentStatus.REMOVED
     )
+
+
+async def my_reviews(*, author_id: int, offset: int, limit: int) -> tuple[list[Review], bool]:
+    rows = await _mine(author_id).order_by("-created_at", "-id").offset(offset).limit(limit + 1)
     return rows[:limit], len(rows) > limit
 
 
 async def count_my_reviews(*, author_id: int) -> int:
-    return await Review.filter(author_id=author_id).exclude(status=ContentStatus.REMOVED).count()
+    return await _mine(author_id).count()
 
 
 async def viewer_votes(*, user_id: int, review_ids: Sequence[int]) -> dict[int, bool]:
@@ -133,8 +136,33 @@ async def viewer_votes(*, user_id: int, review_ids: Sequence[int]) -> dict[int, 
     return {row["review_id"]: row["helpful"] for row in rows}
 
 
-async def edits(review_ids: Sequence[int]) -> dict[int, list[ReviewEdit]]:
-    found: dict[int, list[ReviewEdit]] = {}
-    for row in await ReviewEdit.filter(review_id__in=list(review_ids)).order_by("id"):
-        found.setdefault(row.review_id, []).append(row)
-    return found
+@dataclass(frozen=True)
+class EditsKey:
+    """One review's page of earlier versions as a DataLoader key."""
+
+    review_id: int
+    offset: int
+    limit: int
+
+
+async def edit_pages(keys: Sequence[EditsKey]) -> list[tuple[list[ReviewEdit], bool]]:
+    """Each review's page of earlier versions, oldest first (and whether more follow): one
+    windowed query per distinct window, plus one for the rows."""
+    windows: dict[tuple[int, int], dict[int, list[int]]] = {}
+    for offset, limit in {(key.offset, key.limit) for key in keys}:
+        windows[(offset, limit)] = await page_ids(
+            table="review_edit",
+            parent="review_id",
+            parents=[key.review_id for key in keys if (key.offset, key.limit) == (offset, limit)],
+            order="id ASC",
+            offset=offset,
+            limit=limit,
+        )
+    wanted = [i for found in windows.values() for ids in found.values() for i in ids]
+    rows = {row.id: row for row in await ReviewEdit.filter(id__in=wanted)} if wanted else {}
+    pages: list[tuple[list[ReviewEdit], bool]] = []
+    for key in keys:
+        ids = windows[(key.offset, key.limit)].get(key.review_id, [])
+        found = [rows[i] for i in ids if i in rows]
+        pages.append((found[: key.limit], len(found) > key.limit))
+    return pages

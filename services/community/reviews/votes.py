@@ -1,8 +1,16 @@
 """Helpful / unhelpful votes on reviews and answers: one per member and item, changeable or
-taken back, counted on the item with atomic updates."""
+taken back, counted on the item with atomic updates.
+
+A vote does not raise the catalog version: votes are the most frequent community write, and
+a bump per vote would empty the whole anonymous catalog cache and queue every voter on the
+catalog version row (PostgreSQL). Vote counts on cached anonymous pages may therefore lag by
+up to the response cache's TTL (SHOPGRAPH_RESPONSE_CACHE_TTL); the voter's own answer (a
+mutation, signed in) is never cached.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +20,9 @@ from tortoise.models import Model
 
 from models.community.moderation import ContentStatus
 from models.community.reviews import Review, ReviewVote
-from services.catalog import ratings as catalog_ratings
 from services.community.errors import CommunityErrorCode as C
 from services.community.errors import error
+from services.community.reviews import content
 from services.transactions import transaction
 
 
@@ -28,9 +36,17 @@ class Votable:
     field: str  # the input field of errors ("reviewId")
     not_found: C
     noun: str
+    # The item's product: nothing of an unpublished product is voted on (visibility.py).
+    product_id: Callable[[Any], Awaitable[int]]
 
 
-REVIEWS = Votable(Review, ReviewVote, "review_id", "reviewId", C.NOT_FOUND, "review")
+async def _review_product(review: Review) -> int:
+    return review.product_id
+
+
+REVIEWS = Votable(
+    Review, ReviewVote, "review_id", "reviewId", C.NOT_FOUND, "review", _review_product
+)
 
 
 def _delta(helpful: bool | None) -> tuple[int, int]:
@@ -54,7 +70,11 @@ async def vote(kind: Votable, *, user_id: int, item_id: int, helpful: bool | Non
 async def _vote(kind: Votable, user_id: int, item_id: int, helpful: bool | None) -> Any:
     async with transaction():
         item: Any = await kind.model.get_or_none(id=item_id)
-        if item is None or item.status != ContentStatus.PUBLISHED:
+        if (
+            item is None
+            or item.status != ContentStatus.PUBLISHED
+            or not await content.is_public(await kind.product_id(item))
+        ):
             raise error(kind.not_found, f"No such {kind.noun}.", field=kind.field)
         if item.author_id == user_id:
             own = f"You cannot vote on your own {kind.noun}."
@@ -77,7 +97,6 @@ async def _vote(kind: Votable, user_id: int, item_id: int, helpful: bool | None)
             helpful_count=F("helpful_count") + (up - up_before),
             unhelpful_count=F("unhelpful_count") + (down - down_before),
         )
-        await catalog_ratings.content_changed()
     return await kind.model.get(id=item_id)
 
 

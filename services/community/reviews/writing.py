@@ -137,7 +137,11 @@ def _already() -> Exception:
 
 async def _own(review_id: int, author_id: int) -> Review:
     review = await Review.filter(id=review_id).select_for_update().first()
-    if review is None or review.status == ContentStatus.REMOVED:
+    if (
+        review is None
+        or review.status == ContentStatus.REMOVED
+        or not await content.is_public(review.product_id)
+    ):
         raise error(C.NOT_FOUND, "No such review.", field="reviewId")
     if review.author_id != author_id:
         raise error(C.NOT_AUTHOR, "Only its author can change a review.", field="reviewId")
