@@ -12,12 +12,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Coupon',
             name='currency',
-            field=fields.CharField(default='EUR', max_length=3),
+            field=fields.CharField(default='EUR', db_default='EUR', max_length=3),
         ),
         ops.AddField(
             model_name='OrderLine',
             name='currency',
-            field=fields.CharField(default='EUR', max_length=3),
+            field=fields.CharField(default='EUR', db_default='EUR', max_length=3),
         ),
         # Lines written before they carried a currency are in their order's currency.
         ops.RunSQL(

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Refund',
             name='status',
-            field=fields.CharEnumField(default=RefundStatus.SUCCEEDED, description='PENDING: pending\nSUCCEEDED: succeeded\nFAILED: failed', enum_type=RefundStatus, max_length=16),
+            field=fields.CharEnumField(default=RefundStatus.SUCCEEDED, db_default=RefundStatus.SUCCEEDED, description='PENDING: pending\nSUCCEEDED: succeeded\nFAILED: failed', enum_type=RefundStatus, max_length=16),
         ),
         ops.CreateModel(
             name='CatalogVersion',

@@ -97,6 +97,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Product',
             name='is_returnable',
-            field=fields.BooleanField(default=True),
+            field=fields.BooleanField(default=True, db_default=True),
         ),
     ]

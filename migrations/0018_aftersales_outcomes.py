@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Case',
             name='sla_alerts',
-            field=fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads),
+            field=fields.JSONField(default=list, db_default=[], encoder=JSON_DUMPS, decoder=loads),
         ),
         ops.AddField(
             model_name='Case',
@@ -58,6 +58,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Shipment',
             name='purpose',
-            field=fields.CharEnumField(default=ShipmentPurpose.ORDER, description='ORDER: order\nRETURN: return\nREPAIR: repair', enum_type=ShipmentPurpose, max_length=8),
+            field=fields.CharEnumField(default=ShipmentPurpose.ORDER, db_default=ShipmentPurpose.ORDER, description='ORDER: order\nRETURN: return\nREPAIR: repair', enum_type=ShipmentPurpose, max_length=8),
         ),
     ]

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='MembershipProgram',
             name='tier_basis',
-            field=fields.CharEnumField(default=TierBasis.SPEND, description='SPEND: spend\nPOINTS: points', enum_type=TierBasis, max_length=12),
+            field=fields.CharEnumField(default=TierBasis.SPEND, db_default=TierBasis.SPEND, description='SPEND: spend\nPOINTS: points', enum_type=TierBasis, max_length=12),
         ),
         ops.AddField(
             model_name='PointsLot',
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Tier',
             name='threshold_points',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.CreateModel(
             name='PointsWithholding',

@@ -127,7 +127,7 @@ class Case(Model):
     # The earliest running target (null while paused or done): the staff queue's order.
     next_due_at = fields.DatetimeField(null=True)
     # Warnings and breaches already announced, e.g. "first_reply:warning" (once each).
-    sla_alerts: fields.Field[list[str]] = fields.JSONField(default=list)
+    sla_alerts: fields.Field[list[str]] = fields.JSONField(default=list, db_default=[])
     # When the sweep must look at the case next (a warning or a breach falls due).
     next_alert_at = fields.DatetimeField(null=True)
     breached_at = fields.DatetimeField(null=True)

@@ -101,7 +101,7 @@ class Product(Model):
     battery_type = fields.CharField(max_length=40, null=True)
     batteries_included = fields.BooleanField(default=False)
     # Final-sale and hygiene items: after-sales refuses returns and exchanges of them.
-    is_returnable = fields.BooleanField(default=True)
+    is_returnable = fields.BooleanField(default=True, db_default=True)
     # Denormalised from variants by services.catalog so that price filters and sorts are
     # plain indexed columns instead of aggregates over a join.
     price_min = fields.DecimalField(max_digits=12, decimal_places=2, null=True)

@@ -79,7 +79,12 @@ class Shipment(Model):
     carrier: fields.ForeignKeyRelation[Carrier] = fields.ForeignKeyField(
         "shopgraph.Carrier", related_name="shipments", on_delete=fields.RESTRICT
     )
-    purpose = fields.CharEnumField(ShipmentPurpose, max_length=8, default=ShipmentPurpose.ORDER)
+    purpose = fields.CharEnumField(
+        ShipmentPurpose,
+        max_length=8,
+        default=ShipmentPurpose.ORDER,
+        db_default=ShipmentPurpose.ORDER,
+    )
     service_level = fields.CharField(max_length=60, default="")
     tracking_number = fields.CharField(max_length=64, null=True)
     tracking_url = fields.CharField(max_length=600, default="")

@@ -75,7 +75,9 @@ class MembershipProgram(Model):
     )
     # What the ladder's thresholds measure over the window (one basis for the whole ladder,
     # so members are compared on one scale).
-    tier_basis = fields.CharEnumField(TierBasis, max_length=12, default=TierBasis.SPEND)
+    tier_basis = fields.CharEnumField(
+        TierBasis, max_length=12, default=TierBasis.SPEND, db_default=TierBasis.SPEND
+    )
     downgrade_grace_days = fields.IntField(default=30)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -91,7 +93,7 @@ class Tier(Model):
     # Qualifying spend (goods paid, in the program's currency units) over the window.
     threshold = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
     # Qualifying points over the window, for a ladder on the POINTS basis.
-    threshold_points = fields.IntField(default=0)
+    threshold_points = fields.IntField(default=0, db_default=0)
     discount_percent = fields.DecimalField(max_digits=5, decimal_places=2, default=0)
     # Empty: the tier discount applies to every product; else only below these categories.
     discount_category_ids: fields.Field[list[int]] = fields.JSONField(default=list)

@@ -143,7 +143,7 @@ class Coupon(Model):
     new_customers_only = fields.BooleanField(default=False)
     # The currency of value, threshold_amount and min_spend: a coupon with money terms
     # applies only to carts in this currency.
-    currency = fields.CharField(max_length=3, default="EUR")
+    currency = fields.CharField(max_length=3, default="EUR", db_default="EUR")
     category_ids: fields.Field[list[int]] = fields.JSONField(default=list)
     product_ids: fields.Field[list[int]] = fields.JSONField(default=list)
     used_count = fields.IntField(default=0)
@@ -235,7 +235,7 @@ class OrderLine(Model):
     unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
     discount = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
     total = fields.DecimalField(max_digits=12, decimal_places=2)
-    currency = fields.CharField(max_length=3, default="EUR")
+    currency = fields.CharField(max_length=3, default="EUR", db_default="EUR")
     returned_quantity = fields.IntField(default=0)
 
     order_id: int
@@ -306,7 +306,12 @@ class Refund(Model):
     idempotency_key = fields.CharField(max_length=100, null=True, unique=True)
     # New refunds start PENDING (recorded before the provider is called); rows from before
     # this column existed were made inside the provider call and so succeeded.
-    status = fields.CharEnumField(RefundStatus, max_length=16, default=RefundStatus.SUCCEEDED)
+    status = fields.CharEnumField(
+        RefundStatus,
+        max_length=16,
+        default=RefundStatus.SUCCEEDED,
+        db_default=RefundStatus.SUCCEEDED,
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     payment_id: int

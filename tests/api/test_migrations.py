@@ -59,3 +59,27 @@ async def test_models_have_no_unmigrated_changes(database: Any) -> None:
     detector = MigrationAutodetector(Tortoise.apps, config["apps"])
     writers = await detector.changes()
     assert not writers, "models changed without a migration: run `make migrations`"
+
+
+def test_a_column_added_to_an_existing_table_can_fill_its_old_rows() -> None:
+    """ALTER TABLE ... ADD COLUMN ... NOT NULL needs a database default on a table with rows
+    (PostgreSQL and SQLite both refuse it otherwise): every such AddField carries db_default,
+    so upgrading a shop with data works, not only a fresh database."""
+    import importlib
+    import pkgutil
+
+    from tortoise.migrations import operations as ops
+
+    import migrations as package
+
+    missing = []
+    for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        migration = importlib.import_module(f"migrations.{module.name}").Migration
+        for operation in migration.operations:
+            if not isinstance(operation, ops.AddField):
+                continue
+            field = operation.field
+            if field.null or field.has_db_default() or getattr(field, "pk", False):
+                continue
+            missing.append(f"{module.name}: {operation.model_name}.{operation.name}")
+    assert missing == []
