@@ -240,20 +240,38 @@ class Model(ModelState):
         ]
 
     def similar(self, item: Hashable, k: int = 10) -> list[Recommendation]:
-        """Items most like `item`: behaviour neighbours, then content neighbours (for new items)."""
+        """Items most like `item`: behaviour neighbours, then content neighbours (for new items).
+
+        Only the item's own list entries are scored (a few hundred, not the catalogue): a
+        feed asks this once per product a reason names, and dense arrays over 10k products
+        made it twice the cost of the recommendation itself.
+        """
         index = self.items.get(item)
         if index is None:
             return []
-        scores = np.zeros(len(self.items))
-        scores[self.neighbours.index[index]] += self.neighbours.weight[index]
-        reasons = np.where(scores > 0, "similar_behaviour", "similar_content")
+        lists = [self.neighbours] if self.content is None else [self.neighbours, self.content]
+        candidates = np.unique(np.concatenate([part.index[index] for part in lists]))
+        scores = np.zeros(len(candidates))
+        # each list names an item once (padding points at the item itself, weight 0)
+        scores[np.searchsorted(candidates, self.neighbours.index[index])] += self.neighbours.weight[
+            index
+        ]
+        behaviour = scores > 0
         if self.content is not None:
             scale = 0.5 if self.warm[index] else 1.0
-            scores[self.content.index[index]] += scale * self.content.weight[index]
-        scores[index] = -np.inf
-        top = _top_k(np.where(scores > 0, scores, -np.inf), k, None)
+            at = np.searchsorted(candidates, self.content.index[index])
+            scores[at] += scale * self.content.weight[index]
+        scores[candidates == index] = -np.inf
+        keep = scores > 0
+        ranked = sorted(zip(-scores[keep], candidates[keep], behaviour[keep], strict=True))[:k]
         return [
-            Recommendation(self.items.ids[i], float(scores[i]), str(reasons[i]), item) for i in top
+            Recommendation(
+                self.items.ids[int(i)],
+                float(-negative),
+                "similar_behaviour" if by_behaviour else "similar_content",
+                item,
+            )
+            for negative, i, by_behaviour in ranked
         ]
 
     def explain(

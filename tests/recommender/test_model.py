@@ -188,3 +188,30 @@ def test_explaining_many_items_at_once_gives_what_one_at_a_time_gives(
         assert many == one
         explained += sum(e.kind.startswith("because_you_") for e in many)
     assert explained > 100  # the list stages were exercised, not only the fallbacks
+
+
+def _similar_over_the_catalogue(model: Model, item, k: int):
+    """`similar` as first written, over dense arrays of every item: the reference."""
+    index = model.items.get(item)
+    scores = np.zeros(len(model.items))
+    scores[model.neighbours.index[index]] += model.neighbours.weight[index]
+    reasons = np.where(scores > 0, "similar_behaviour", "similar_content")
+    if model.content is not None:
+        scale = 0.5 if model.warm[index] else 1.0
+        scores[model.content.index[index]] += scale * model.content.weight[index]
+    scores[index] = -np.inf
+    top = [i for i in np.lexsort((np.arange(len(scores)), -scores)) if scores[i] > 0][:k]
+    return [(model.items.ids[i], float(scores[i]), str(reasons[i])) for i in top]
+
+
+def test_similar_scores_only_the_lists_and_answers_as_over_the_catalogue(
+    small_factor_model: Model, clustered: Model
+):
+    compared = 0
+    for model in (small_factor_model, clustered):
+        for item in model.items.ids:
+            for k in (3, 10, 50):
+                found = [(r.item, r.score, r.reason) for r in model.similar(item, k=k)]
+                assert found == _similar_over_the_catalogue(model, item, k)
+                compared += len(found)
+    assert compared > 500
