@@ -6,6 +6,8 @@ from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.backends.sqlite.client import SqliteTransactionContext
+from tortoise.connection import get_connections
 
 from api.settings import Settings
 
@@ -23,6 +25,32 @@ MODEL_MODULES = [
     "models.aftersales",
     "models.community",
 ]
+
+
+async def _enter_sqlite_transaction(self: Any) -> Any:
+    """tortoise's SqliteTransactionContext.__aenter__, releasing the connection lock when the
+    BEGIN is interrupted.
+
+    tortoise takes the single SQLite connection's lock and then awaits BEGIN; a task
+    cancelled there (a background job stopped at shutdown) left the lock taken for good, and
+    every later statement of the process waited on it forever (seen as a test suite that
+    stalled now and then right after a test app stopped).
+    """
+    await self._trxlock.acquire()
+    self.token = None
+    try:
+        await self.ensure_connection()
+        self.token = get_connections().set(self.connection_name, self.connection)
+        await self.connection.begin()
+    except BaseException:
+        if self.token is not None:
+            get_connections().reset(self.token)
+        self._trxlock.release()
+        raise
+    return self.connection
+
+
+SqliteTransactionContext.__aenter__ = _enter_sqlite_transaction  # type: ignore[method-assign]
 
 
 async def release_connection(connection: Any) -> None:

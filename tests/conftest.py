@@ -166,7 +166,20 @@ def _print_tasks(request: pytest.FixtureRequest) -> None:
         name = request.node.nodeid
         print(f"\n=== {name} still running after {STUCK_SECONDS:.0f} s:", file=sys.stderr)
         for task in asyncio.all_tasks():
-            task.print_stack(limit=12, file=sys.stderr)
+            print(f"--- {task.get_name()}", file=sys.stderr)
+            awaited: Any = task.get_coro()
+            while awaited is not None:  # the whole await chain, not just the outer frame
+                frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+                if frame is not None:
+                    code = frame.f_code
+                    print(
+                        f"    {code.co_filename}:{frame.f_lineno} {code.co_name}", file=sys.stderr
+                    )
+                awaited = getattr(awaited, "cr_await", None) or getattr(
+                    awaited, "gi_yieldfrom", None
+                )
+            if awaited is None and not task.done():
+                print(f"    waiting on {task._fut_waiter!r}"[:300], file=sys.stderr)
 
 
 @pytest.fixture(autouse=True)
