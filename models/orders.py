@@ -307,6 +307,10 @@ class Refund(Model):
     # New refunds start PENDING (recorded before the provider is called); rows from before
     # this column existed were made inside the provider call and so succeeded.
     status = fields.CharEnumField(RefundStatus, max_length=16, default=RefundStatus.SUCCEEDED)
+    # [order line id, quantity] per line a return gives back (the same on every row of the
+    # request); null for a refund of money only (goodwill, cancellation). Membership takes
+    # back exactly what those lines earned.
+    returned_lines: fields.Field[list[list[int]] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     payment_id: int
