@@ -380,6 +380,8 @@ class PointsWithholding(Model):
     )
     extent_full = fields.BooleanField(default=False)
     extent_share = fields.DecimalField(max_digits=12, decimal_places=8, default=0)
+    # [order line id, cumulative quantity returned] when the refund names its lines.
+    extent_returned: fields.Field[list[list[int]] | None] = fields.JSONField(null=True)
     # [lot id, points taken from the lot, points its `reversed` rose by] per lot.
     lots: fields.Field[list[list[int]]] = fields.JSONField(default=list)
     shortfall = fields.IntField(default=0)

@@ -312,6 +312,10 @@ class Refund(Model):
         default=RefundStatus.SUCCEEDED,
         db_default=RefundStatus.SUCCEEDED,
     )
+    # [order line id, quantity] per line a return gives back (the same on every row of the
+    # request); null for a refund of money only (goodwill, cancellation). Membership takes
+    # back exactly what those lines earned.
+    returned_lines: fields.Field[list[list[int]] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     payment_id: int

@@ -29,7 +29,8 @@ class PointsChange:
 
 
 # (order id, refund total) -> the member's points change, or None (a guest, no program).
-PointsBack = Callable[[int, Decimal], Awaitable[PointsChange | None]]
+# (order id, money refunded, returned units per order line) -> the points it moves.
+PointsBack = Callable[[int, Decimal, Mapping[int, int]], Awaitable[PointsChange | None]]
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,10 @@ async def preview_return(
     lines = list(await OrderLine.filter(order_id=order_id))
     rows, shipping = compute(order, lines, units, reason, terms)
     total = sum((row.refund for row in rows), ZERO) + shipping
-    change = await points_back(order_id, _cents(total)) if points_back is not None else None
+    returned = {line: n for line, n in units.items() if n > 0}
+    change = (
+        await points_back(order_id, _cents(total), returned) if points_back is not None else None
+    )
     return Preview(
         order.currency,
         rows,

@@ -183,16 +183,21 @@ def _plain(value: Any) -> Any:
     return value.name if isinstance(value, CasePriority) else value
 
 
-async def refund_due(*, case: Case, terms: policy.Policy) -> Decimal:
-    """What a return's inspected lines earn back: every unit that arrived (not missing)."""
-    if case.order_id is None:
-        return Decimal(0)
-    rows = await CaseLine.filter(case_id=case.id).values("order_line_id", "quantity", "inspection")
-    units = {
+async def refund_units(*, case_id: int) -> dict[int, int]:
+    """The units a return refunds per order line: every unit that arrived (not missing)."""
+    rows = await CaseLine.filter(case_id=case_id).values("order_line_id", "quantity", "inspection")
+    return {
         r["order_line_id"]: r["quantity"]
         for r in rows
         if r["inspection"] != InspectionResult.MISSING
     }
+
+
+async def refund_due(*, case: Case, terms: policy.Policy) -> Decimal:
+    """What a return's inspected lines earn back: every unit that arrived (not missing)."""
+    if case.order_id is None:
+        return Decimal(0)
+    units = await refund_units(case_id=case.id)
     order = await Order.get(id=case.order_id)
     lines = list(await OrderLine.filter(order_id=order.id))
     priced, shipping = preview.compute(order, lines, units, CaseReason(case.reason), terms)

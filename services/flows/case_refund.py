@@ -1,7 +1,8 @@
 """A received return's refund and restock: orders refunds the money (idempotent per case),
 catalog puts inspected units back, then the case becomes REFUNDED.
 
-Membership reverses the points of the refund from `order.refunded` on its own consumer.
+The refund names the returned lines (units that arrived), so membership, reversing the
+points from `order.refunded` on its own consumer, takes back exactly what those lines earned.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ async def refund_case(*, case_id: int, staff_id: int, terms: policy.Policy | Non
                 reason=f"Return {case.number}",
                 actor=Actor("staff", staff_id),
                 idempotency_key=f"case-{case.id}-refund",
+                lines=await staff.refund_units(case_id=case.id),
             )
         except DomainErrors as problems:
             raise error(

@@ -47,18 +47,21 @@ async def after_order_paid(record: EventRecord) -> None:
 
 
 def _extent(payload: dict[str, Any], withheld: Decimal = Decimal(0)) -> membership.Extent:
-    """Full; by returned quantities when a return names its lines (after-sales); else by the
-    share of the order's money refunded so far."""
+    """Full; by returned quantities when the refund pays for returned lines (after-sales:
+    each lot back exactly as far as its line was returned); else by the share of the order's
+    money refunded so far. Spent points come back by the share of money either way."""
     if payload.get("full"):
         return membership.Extent(full=True)
+    total = Decimal(payload.get("total") or 0) + Decimal(payload.get("pointsDiscount") or 0)
+    refunded = Decimal(payload.get("refundedTotal") or 0) + withheld
+    share = refunded / total if total > 0 else Decimal(0)
     returned = payload.get("returnedLines")
     if returned:
         return membership.Extent(
-            returned={int(_pk(r["lineId"]) or 0): int(r["quantity"]) for r in returned}
+            share=share,
+            returned={int(_pk(r["lineId"]) or 0): int(r["quantity"]) for r in returned},
         )
-    total = Decimal(payload.get("total") or 0) + Decimal(payload.get("pointsDiscount") or 0)
-    refunded = Decimal(payload.get("refundedTotal") or 0) + withheld
-    return membership.Extent(share=refunded / total if total > 0 else Decimal(0))
+    return membership.Extent(share=share)
 
 
 async def after_order_refunded(record: EventRecord) -> None:

@@ -6,6 +6,7 @@ membership's refunds only through here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from services import membership
@@ -21,9 +22,12 @@ async def withhold(
     amount: Decimal,
     key: str,
     currency: str,
+    returned: Mapping[int, int] | None = None,
 ) -> Decimal:
     """What a refund of `amount` keeps back for points its lines earned and the customer has
-    already spent (0 for guests and under NEGATIVE_BALANCE); pending until `settle`."""
+    already spent (0 for guests and under NEGATIVE_BALANCE); pending until `settle`.
+    `returned`: the order's returned quantities per line including this refund's, when it
+    pays for returned lines (else the share of money decides)."""
     if user_id is None:
         return Decimal("0.00")
     return await membership.withhold_for_refund(
@@ -35,6 +39,7 @@ async def withhold(
         amount=amount,
         key=key,
         currency=currency,
+        returned=returned,
     )
 
 

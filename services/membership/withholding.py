@@ -15,6 +15,7 @@ so a repeated answer changes nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from tortoise.expressions import F
@@ -49,6 +50,7 @@ async def withhold_for_refund(
     amount: Decimal,
     key: str,
     currency: str,
+    returned: Mapping[int, int] | None = None,
 ) -> Decimal:
     """Inside a refund's transaction: under REDUCE_REFUND, take the order's points back to
     where this refund of `amount` brings it and return the value of the points already spent,
@@ -57,7 +59,9 @@ async def withhold_for_refund(
 
     `refunded` is money refunded or being refunded before this refund; what earlier refunds
     withheld counts as refunded too, so the extent is the same as if nothing was withheld.
-    The same `key` again withholds what it did the first time, once.
+    The same `key` again withholds what it did the first time, once. With `returned` (the
+    order's returned quantities per line, this refund's included) the lots are brought to
+    those lines, not to the share of money.
     """
     if (await rules.program()).shortfall_policy != ShortfallPolicy.REDUCE_REFUND:
         return ZERO
@@ -69,7 +73,10 @@ async def withhold_for_refund(
     extent = (
         Extent(full=True)
         if after >= captured
-        else Extent(share=after / order_value if order_value > 0 else Decimal(0))
+        else Extent(
+            share=after / order_value if order_value > 0 else Decimal(0),
+            returned=dict(returned) if returned else None,
+        )
     )
     result = await reverse_order(
         user_id=user_id,
@@ -86,6 +93,9 @@ async def withhold_for_refund(
         key=_key(order_id, key),
         extent_full=extent.full,
         extent_share=min(extent.share, Decimal(1)).quantize(Decimal("0.00000001")),
+        extent_returned=(
+            [[line, n] for line, n in sorted(extent.returned.items())] if extent.returned else None
+        ),
         lots=[list(moved) for moved in result.lots],
         shortfall=result.shortfall,
         owed=result.owed,
@@ -113,7 +123,15 @@ async def settle_withholding(*, order_id: int, key: str, succeeded: bool) -> Dec
             await reverse_order(
                 user_id=found.user_id,
                 order_id=found.order_id,
-                extent=Extent(full=found.extent_full, share=Decimal(found.extent_share)),
+                extent=Extent(
+                    full=found.extent_full,
+                    share=Decimal(found.extent_share),
+                    returned=(
+                        {int(line): int(n) for line, n in found.extent_returned}
+                        if found.extent_returned
+                        else None
+                    ),
+                ),
                 key=f"refund:{key}:applied",
             )
             return ZERO

@@ -7,6 +7,7 @@ through the API with the orders scope, where the usual authorization applies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -61,13 +62,25 @@ async def status_changed(order: Order, target: OrderStatus, data: dict[str, Any]
     await emit(type, order, **extra)
 
 
-async def refunded(order: Order, *, amount: Decimal, full: bool) -> None:
+async def refunded(
+    order: Order, *, amount: Decimal, full: bool, returned: Mapping[int, int] | None = None
+) -> None:
+    """`returnedLines` only when the refund pays for returned lines: the quantity of each
+    line the order's returns have refunded so far (cumulative, so a replay or a reordering
+    of events states the same target)."""
+    extra: dict[str, Any] = {}
+    if returned:
+        extra["returnedLines"] = [
+            {"lineId": global_id("OrderLine", line_id), "quantity": quantity}
+            for line_id, quantity in sorted(returned.items())
+        ]
     await emit(
         T.ORDER_REFUNDED,
         order,
         amount=amount,
         full=full,
         refundedTotal=Decimal(order.refunded_total),
+        **extra,
     )
 
 

@@ -8,6 +8,7 @@ step can no longer roll back the record of money that has already gone.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -48,8 +49,13 @@ async def refund_order(
     reason: str,
     actor: Actor,
     idempotency_key: str | None = None,
+    lines: Mapping[int, int] | None = None,
 ) -> Order:
     """Give back `amount` of what was captured; the order becomes REFUNDED or PARTIALLY_REFUNDED.
+
+    `lines` (order line id -> quantity) are the returned lines the money pays for (an
+    after-sales return): recorded on the refund and carried by `order.refunded`, so
+    membership takes back exactly what they earned. Without them (goodwill), by money share.
 
     The refund is recorded (PENDING) under the order's row lock, so concurrent refunds cannot
     exceed what was captured, and the provider is called after commit. Sending the same
@@ -79,9 +85,12 @@ async def refund_order(
                     f"At most {state.refundable:.2f} can still be refunded.",
                     field="amount",
                 )
-            pay = amount - await _withhold(order, state, amount, key)
+            lines = _lines(order, lines)
+            pay = amount - await _withhold(order, state, amount, key, lines)
             planned = (
-                await settlement.plan_refunds(order=order, amount=pay, reason=reason, key=key)
+                await settlement.plan_refunds(
+                    order=order, amount=pay, reason=reason, key=key, lines=lines
+                )
                 if pay > 0
                 else []
             )
@@ -91,10 +100,33 @@ async def refund_order(
     return await Order.get(id=order_id)
 
 
-async def _withhold(order: Order, state: settlement.Money, amount: Decimal, key: str) -> Decimal:
+def _lines(order: Order, lines: Mapping[int, int] | None) -> dict[int, int] | None:
+    if not lines:
+        return None
+    if any(int(n) <= 0 for n in lines.values()):
+        raise error(C.REFUND_INVALID, "Returned quantities must be above 0.", field="lines")
+    return {int(line): int(n) for line, n in lines.items()}
+
+
+async def _withhold(
+    order: Order,
+    state: settlement.Money,
+    amount: Decimal,
+    key: str,
+    lines: Mapping[int, int] | None = None,
+) -> Decimal:
     """What the refund keeps back for earned points already spent (membership's
     REDUCE_REFUND policy), noted on the order's timeline; under its row lock. Kept if the
-    refund goes through, undone if the provider refuses it (`settlement._settle_points`)."""
+    refund goes through, undone if the provider refuses it (`settlement._settle_points`).
+    A refund of returned lines withholds for what those lines earned (with the lines of the
+    order's earlier and pending returns: the targets are cumulative)."""
+    returned = (
+        await settlement.returned_so_far(
+            order.id, [RefundStatus.SUCCEEDED, RefundStatus.PENDING], plus=lines
+        )
+        if lines
+        else None
+    )
     withheld = await refund_points.withhold(
         user_id=order.user_id,
         order_id=order.id,
@@ -104,6 +136,7 @@ async def _withhold(order: Order, state: settlement.Money, amount: Decimal, key:
         amount=amount,
         key=key,
         currency=order.currency,
+        returned=returned,
     )
     if withheld > 0:
         await lifecycle.record_event(

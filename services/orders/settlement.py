@@ -10,6 +10,7 @@ with the same key, so the provider moves the money once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -60,8 +61,16 @@ async def money(order_id: int) -> Money:
     return Money(captured, refunded, pending)
 
 
-async def plan_refunds(*, order: Order, amount: Decimal, reason: str, key: str) -> list[Refund]:
-    """Record PENDING refunds of `amount` across the order's captured payments, newest first.
+async def plan_refunds(
+    *,
+    order: Order,
+    amount: Decimal,
+    reason: str,
+    key: str,
+    lines: Mapping[int, int] | None = None,
+) -> list[Refund]:
+    """Record PENDING refunds of `amount` across the order's captured payments, newest first;
+    `lines` (order line id -> quantity) are the returned lines the refund pays for.
 
     Call inside the transaction that holds the order's row lock, so that concurrent refunds
     see each other's pending amounts and cannot together exceed what was captured.
@@ -96,6 +105,7 @@ async def plan_refunds(*, order: Order, amount: Decimal, reason: str, key: str) 
                 reason=reason[:300],
                 idempotency_key=f"{key}:{payment.id}",
                 status=RefundStatus.PENDING,
+                returned_lines=[[line, n] for line, n in sorted(lines.items())] if lines else None,
             )
         )
         remaining -= share
@@ -104,6 +114,23 @@ async def plan_refunds(*, order: Order, amount: Decimal, reason: str, key: str) 
             C.REFUND_EXCEEDS_CAPTURED, "Not enough was captured to refund that.", field="amount"
         )
     return planned
+
+
+async def returned_so_far(
+    order_id: int, statuses: Iterable[RefundStatus], plus: Mapping[int, int] | None = None
+) -> dict[int, int]:
+    """Quantities per order line that the order's refund requests in `statuses` returned
+    (each request once, however many payments it was split across), plus `plus`."""
+    total: dict[int, int] = dict(plus or {})
+    seen: set[str] = set()
+    rows = await Refund.filter(payment__order_id=order_id, status__in=list(statuses)).order_by("id")
+    for refund in rows:
+        if not refund.returned_lines or request_key(refund) in seen:
+            continue
+        seen.add(request_key(refund))
+        for line_id, quantity in refund.returned_lines:
+            total[int(line_id)] = total.get(int(line_id), 0) + int(quantity)
+    return total
 
 
 async def plan_voids(*, order: Order) -> list[Payment]:
@@ -165,7 +192,12 @@ async def _record_refund(refund: Refund, result: ProviderResult) -> DomainError 
             else PaymentStatus.PARTIALLY_REFUNDED
         )
         await payment.save(update_fields=["refunded_amount", "status", "updated_at"])
-        await _account(order, amount, reason=refund.reason)
+        returned = (
+            await returned_so_far(order.id, [RefundStatus.SUCCEEDED])
+            if refund.returned_lines
+            else None
+        )
+        await _account(order, amount, reason=refund.reason, returned=returned)
     return None
 
 
@@ -198,15 +230,18 @@ async def _settle_points(order: Order, refund: Refund, *, succeeded: bool) -> No
         )
 
 
-async def _account(order: Order, amount: Decimal, *, reason: str) -> None:
-    """Book a refund that went through on the order (its status too, unless it is cancelled)."""
+async def _account(
+    order: Order, amount: Decimal, *, reason: str, returned: Mapping[int, int] | None
+) -> None:
+    """Book a refund that went through on the order (its status too, unless it is cancelled);
+    `returned`: the quantities per line the order's returns have refunded so far."""
     state = await money(order.id)
     total = Decimal(order.refunded_total) + amount
     full = state.refunded >= state.captured and state.pending <= 0
     if order.status not in lifecycle.REFUNDABLE:
         await Order.filter(id=order.id).update(refunded_total=F("refunded_total") + amount)
         order.refunded_total = total
-        await emission.refunded(order, amount=amount, full=full)
+        await emission.refunded(order, amount=amount, full=full, returned=returned)
         return
     target = OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED
     await lifecycle.transition(
@@ -218,7 +253,7 @@ async def _account(order: Order, amount: Decimal, *, reason: str) -> None:
         data={"amount": str(amount), "reason": reason},
         changes={"refunded_total": total},
     )
-    await emission.refunded(order, amount=amount, full=full)
+    await emission.refunded(order, amount=amount, full=full, returned=returned)
 
 
 async def finish_refund(refund: Refund) -> DomainError | None:

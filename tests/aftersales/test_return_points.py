@@ -63,19 +63,24 @@ async def test_points_line_matches_what_the_reversal_books() -> None:
     )
 
     # Then the refund is 20.00 less its 5.00 share of points, and the points line says what
-    # the reversal of that share of the order's money books
+    # the reversal the refund states books: the unit's half of the line's lot, and the spent
+    # points back by the share of money
     assert shown.total == D("15.00")
     fresh = await Order.get(id=order.id)
     share = D("15.00") / (D(fresh.total) + D("10.00"))
     booked = await reverse_order(
-        user_id=user.id, order_id=order.id, extent=Extent(share=share), key="preview-check"
+        user_id=user.id,
+        order_id=order.id,
+        extent=Extent(share=share, returned={line.id: 1}),
+        key="preview-check",
     )
+    assert booked.reversed + booked.shortfall == 25
     assert shown.points_back == booked.reversed + booked.shortfall
     assert shown.points_restored == booked.restored
     assert shown.points_back is not None and shown.points_back > 0
     assert shown.points_restored is not None and shown.points_restored > 0
     # And after the reversal the same refund would take nothing more
-    again = await return_points.points_back(order.id, D("15.00"))
+    again = await return_points.points_back(order.id, D("15.00"), {line.id: 1})
     assert again is not None and (again.taken_back, again.restored) == (0, 0)
 
 
@@ -92,4 +97,4 @@ async def test_guests_and_orders_without_points_have_no_or_zero_points_line() ->
     )
     assert (plain.points_back, plain.points_restored) == (0, 0)
     await Order.filter(id=order.id).update(user_id=None)
-    assert await return_points.points_back(order.id, D("12.00")) is None
+    assert await return_points.points_back(order.id, D("12.00"), {line.id: 1}) is None

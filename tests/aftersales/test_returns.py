@@ -10,10 +10,12 @@ import pytest
 
 from models.aftersales import Case, CaseKind, CaseReason, CaseStatus, InspectionResult
 from models.catalog import Product, Variant
-from models.orders import Order, OrderEvent, OrderLine
+from models.events import DomainEvent
+from models.orders import Order, OrderEvent, OrderLine, Refund
 from services import clock
 from services.aftersales import Inspection, LineRequest, Policy, cases, preview, staff
 from services.errors import DomainError
+from services.events.ids import global_id
 from services.flows import case_opening, case_refund
 from tests.aftersales._helpers import delivered_order
 from tests.factories import create_user, create_variant
@@ -160,6 +162,13 @@ async def test_refund_of_a_received_return_refunds_once_and_restocks_inspected_l
     assert (done.status, done.refund_amount) == (S.REFUNDED, D("20.00"))
     refreshed = await Order.get(id=order.id)
     assert refreshed.refunded_total == D("20.00")  # the missing line is not refunded
+    # The refund names the line it pays for (not the missing one), and so does its event.
+    refund = await Refund.get(payment__order_id=order.id)
+    assert refund.returned_lines == [[la.id, 1]]
+    event = await DomainEvent.get(type="order.refunded", aggregate_id=str(order.id))
+    assert event.payload["returnedLines"] == [
+        {"lineId": global_id("OrderLine", la.id), "quantity": 1}
+    ]
     assert (await Variant.get(id=a.id)).stock == stock_before + 1
     assert (await Variant.get(id=b.id)).stock == 4  # missing: nothing back on the shelf
     # Repeating the flow refunds and restocks nothing more.
