@@ -65,21 +65,13 @@ def broadcast(name: str, types: Iterable[str]) -> Callable[[Handler], Handler]:
     return register
 
 
-_created: set[tuple[str, str]] = set()  # (database, consumer) rows known to exist
-
-
 async def _take_lease(name: str) -> EventConsumer | None:
     now = clock.now()
-    known = (EventConsumer._meta.db.connection_name, name)
-    if known not in _created:
-        await EventConsumer.get_or_create(name=name)
-        _created.add(known)
+    await EventConsumer.get_or_create(name=name)
     taken = await EventConsumer.filter(
         Q(name=name) & (Q(lease_owner__isnull=True) | Q(lease_owner=OWNER) | Q(lease_until__lt=now))
     ).update(lease_owner=OWNER, lease_until=now + LEASE)
     if not taken:
-        if not await EventConsumer.exists(name=name):
-            _created.discard(known)  # removed by hand: made again on the next run
         return None
     return await EventConsumer.get(name=name)
 
